@@ -1,3 +1,11 @@
 //! The invoicing domain: pure and synchronous. No IO, no async, no wire formats.
 
+pub mod api_key;
 pub mod codelists;
+pub mod invoice;
+pub mod money;
+pub mod numbering;
+pub mod party;
+pub mod totals;
+pub mod validation;
+pub mod vat;

@@ -1,0 +1,175 @@
+//! Invoices and credit notes: their content, and the lifecycle draft → issued → paid | void.
+
+use std::{fmt, str::FromStr};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::{money::Currency, validation::Invalid, vat::Vat};
+
+/// At most this many line items on one document (PRODUCT.md: 413 `too_many_line_items`).
+pub const MAX_LINE_ITEMS: usize = 500;
+
+/// A document-level or line-level allowance (discount) or charge (surcharge).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllowanceCharge {
+    pub is_charge: bool,
+    /// Already rounded to the currency's document scale.
+    pub amount: Decimal,
+    pub base_amount: Option<Decimal>,
+    pub percentage: Option<Decimal>,
+    pub reason: Option<String>,
+    /// UNCL 5189 (allowances) or UNCL 7161 (charges).
+    pub reason_code: Option<String>,
+    /// Document level only: the VAT category the amount falls under.
+    pub vat: Option<Vat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub description: String,
+    pub quantity: Decimal,
+    /// UN/ECE Recommendation 20 code, e.g. `C62` (one), `HUR` (hour).
+    pub unit_code: String,
+    pub unit_price: Decimal,
+    pub vat: Vat,
+    #[serde(default)]
+    pub allowances_charges: Vec<AllowanceCharge>,
+}
+
+/// How VAT amounts are rounded; see `totals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VatRounding {
+    /// Round once per VAT category and rate: tax = round(taxable × rate). EN 16931 BR-CO-17.
+    #[default]
+    PerCategory,
+    /// Round each line's VAT, then add them up.
+    PerLine,
+}
+
+impl FromStr for VatRounding {
+    type Err = Invalid;
+
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        match s {
+            "per_category" => Ok(Self::PerCategory),
+            "per_line" => Ok(Self::PerLine),
+            _ => Err(Invalid::new(
+                "invalid_enum",
+                format!("`{s}` is not a rounding mode; allowed: per_category, per_line."),
+            )),
+        }
+    }
+}
+
+impl VatRounding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PerCategory => "per_category",
+            Self::PerLine => "per_line",
+        }
+    }
+}
+
+/// Everything the totals are computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Content {
+    pub currency: Currency,
+    pub lines: Vec<Line>,
+    pub allowances_charges: Vec<AllowanceCharge>,
+    pub prepaid: Decimal,
+    pub vat_rounding: VatRounding,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    Draft,
+    Issued,
+    Paid,
+    Void,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Self::Draft, Self::Issued, Self::Paid, Self::Void];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Issued => "issued",
+            Self::Paid => "paid",
+            Self::Void => "void",
+        }
+    }
+
+    /// Edits are allowed only while draft.
+    pub fn is_editable(self) -> bool {
+        self == Self::Draft
+    }
+
+    pub fn apply(self, action: Action) -> Result<Status, TransitionRefused> {
+        match (self, action) {
+            (Self::Draft, Action::Issue) => Ok(Self::Issued),
+            (Self::Issued, Action::MarkPaid) => Ok(Self::Paid),
+            (Self::Draft | Self::Issued, Action::Void) => Ok(Self::Void),
+            (from, action) => Err(TransitionRefused { from, action }),
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = Invalid;
+
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| {
+                Invalid::new(
+                    "invalid_enum",
+                    format!("`{s}` is not a status; allowed: draft, issued, paid, void."),
+                )
+            })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Issue,
+    MarkPaid,
+    Void,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("an invoice that is {from} cannot be {}", match action {
+    Action::Issue => "issued",
+    Action::MarkPaid => "marked paid",
+    Action::Void => "voided",
+})]
+pub struct TransitionRefused {
+    pub from: Status,
+    pub action: Action,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lifecycle_only_moves_forward() {
+        assert_eq!(Status::Draft.apply(Action::Issue), Ok(Status::Issued));
+        assert_eq!(Status::Issued.apply(Action::MarkPaid), Ok(Status::Paid));
+        assert_eq!(Status::Issued.apply(Action::Void), Ok(Status::Void));
+        assert_eq!(Status::Draft.apply(Action::Void), Ok(Status::Void));
+        assert!(Status::Draft.apply(Action::MarkPaid).is_err());
+        assert!(Status::Issued.apply(Action::Issue).is_err());
+        assert!(Status::Paid.apply(Action::Void).is_err());
+        assert!(Status::Void.apply(Action::Issue).is_err());
+    }
+}

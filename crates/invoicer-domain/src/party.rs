@@ -1,0 +1,91 @@
+//! Identity fields of sellers and buyers: countries, VAT ids, Peppol participant ids, emails.
+
+use crate::{codelists, validation::Invalid};
+
+pub fn parse_country(code: &str) -> Result<String, Invalid> {
+    if codelists::is_country(code) {
+        Ok(code.to_owned())
+    } else {
+        Err(Invalid::new(
+            "invalid_country",
+            format!("`{code}` is not an ISO 3166-1 alpha-2 country code, e.g. \"BE\"."),
+        ))
+    }
+}
+
+/// A VAT identifier: a two-letter prefix (ISO 3166-1, or `EL` for Greece) and 2..=15 letters
+/// and digits, e.g. `BE0123456789`.
+pub fn parse_vat_id(text: &str) -> Result<String, Invalid> {
+    let t = text.trim().replace([' ', '.', '-'], "");
+    let ok = t.len() >= 4
+        && t.len() <= 17
+        && t.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
+        && t.bytes().skip(2).all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(t)
+    } else {
+        Err(Invalid::new(
+            "invalid_vat_id",
+            "A VAT id is a two-letter country prefix and 2 to 15 letters or digits, e.g. \"BE0123456789\".",
+        ))
+    }
+}
+
+/// A Peppol participant id, `scheme:identifier` with an ISO 6523 ICD or Peppol EAS scheme,
+/// e.g. `0196:971500000001` or `0208:0123456789`.
+pub fn parse_participant_id(text: &str) -> Result<String, Invalid> {
+    let invalid = |why: &str| {
+        Invalid::new(
+            "invalid_participant_id",
+            format!("{why} A participant id is `scheme:identifier`, e.g. \"0196:971500000001\"."),
+        )
+    };
+    let (scheme, id) = text
+        .split_once(':')
+        .ok_or_else(|| invalid("There is no `:`."))?;
+    if !(codelists::is_icd(scheme) || codelists::is_eas(scheme)) {
+        return Err(invalid(&format!(
+            "`{scheme}` is not an ISO 6523 ICD or Peppol EAS scheme."
+        )));
+    }
+    if id.is_empty() || id.len() > 50 || !id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(
+            "The identifier must be 1 to 50 visible characters.",
+        ));
+    }
+    Ok(format!("{scheme}:{id}"))
+}
+
+pub fn parse_email(text: &str) -> Result<String, Invalid> {
+    let t = text.trim();
+    let ok = t.len() <= 254
+        && !t.contains(char::is_whitespace)
+        && matches!(t.split_once('@'), Some((local, domain))
+            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+                && !domain.ends_with('.') && !domain.contains('@'));
+    if ok {
+        Ok(t.to_owned())
+    } else {
+        Err(Invalid::new(
+            "invalid_email",
+            format!("`{t}` is not an email address."),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_fields_are_checked_against_their_formats() {
+        assert_eq!(parse_vat_id("BE 0123.456.789").unwrap(), "BE0123456789");
+        assert!(parse_vat_id("0123456789").is_err());
+        assert!(parse_participant_id("0196:971500000001").is_ok());
+        assert!(parse_participant_id("971500000001").is_err());
+        assert!(parse_participant_id("12:971500000001").is_err());
+        assert!(parse_email("billing@example.com").is_ok());
+        assert!(parse_email("billing@example").is_err());
+        assert!(parse_country("DE").is_ok());
+    }
+}
