@@ -221,3 +221,19 @@ mod tests {
         assert!(!h.matches(&other));
     }
 }
+
+/// A stored key: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: uuid::Uuid,
+    pub account_id: uuid::Uuid,
+    pub environment: Environment,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: Vec<Scope>,
+    pub expires_at: Option<time::OffsetDateTime>,
+    /// CIDR blocks; empty means any address.
+    pub allowed_ips: Vec<String>,
+    pub revoked_at: Option<time::OffsetDateTime>,
+    pub created_at: time::OffsetDateTime,
+}

@@ -173,3 +173,56 @@ mod tests {
         assert!(Status::Void.apply(Action::Issue).is_err());
     }
 }
+
+/// Invoice (UNCL 1001 code 380) or credit note (381).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Invoice,
+    CreditNote,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invoice => "invoice",
+            Self::CreditNote => "credit_note",
+        }
+    }
+}
+
+/// Header fields besides the parties and the content.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terms {
+    pub issue_date: Option<time::Date>,
+    pub due_date: Option<time::Date>,
+    pub payment_terms: Option<String>,
+    pub buyer_reference: Option<String>,
+    pub purchase_order: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An invoice or credit note as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invoice {
+    pub id: uuid::Uuid,
+    pub kind: Kind,
+    pub business_id: uuid::Uuid,
+    pub customer_id: uuid::Uuid,
+    /// For a credit note: the invoice it credits.
+    pub credited_invoice_id: Option<uuid::Uuid>,
+    pub status: Status,
+    pub number: Option<String>,
+    pub terms: Terms,
+    pub content: Content,
+    pub issued_at: Option<time::OffsetDateTime>,
+    pub paid_at: Option<time::OffsetDateTime>,
+    pub voided_at: Option<time::OffsetDateTime>,
+    pub created_at: time::OffsetDateTime,
+    pub updated_at: time::OffsetDateTime,
+}
+
+impl Invoice {
+    pub fn totals(&self) -> crate::totals::Totals {
+        crate::totals::compute(&self.content)
+    }
+}

@@ -6,6 +6,7 @@ pub mod invoice;
 pub mod money;
 pub mod numbering;
 pub mod party;
+pub mod tenant;
 pub mod totals;
 pub mod validation;
 pub mod vat;

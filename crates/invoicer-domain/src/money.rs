@@ -94,7 +94,9 @@ pub const PERCENT: Bounds = Bounds {
     max_scale: 4,
     allow_negative: false,
 };
-/// Declared totals and prepaid amounts: below 10^15, up to 2 decimals.
+/// Allowance, charge and prepaid amounts: below 10^12, up to 2 decimals, never negative.
+pub const AMOUNT: Bounds = Bounds { int_digits: 12, max_scale: 2, allow_negative: false };
+/// Declared totals: below 10^15, up to 2 decimals.
 pub const TOTAL: Bounds = Bounds {
     int_digits: 15,
     max_scale: 2,

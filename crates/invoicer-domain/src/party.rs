@@ -89,3 +89,47 @@ mod tests {
         assert!(parse_country("DE").is_ok());
     }
 }
+
+/// Postal address (EN 16931 BG-5 / BG-8); the country is kept beside it on the party.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Address {
+    pub line1: Option<String>,
+    pub line2: Option<String>,
+    pub city: Option<String>,
+    pub postal_code: Option<String>,
+    pub region: Option<String>,
+}
+
+/// Identity shared by sellers and buyers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub country: String,
+    pub vat_id: Option<String>,
+    pub address: Address,
+    pub peppol_id: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The seller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Business {
+    pub id: uuid::Uuid,
+    pub identity: Identity,
+    pub default_currency: Option<crate::money::Currency>,
+    pub invoice_prefix: String,
+    pub credit_note_prefix: String,
+    pub archived: bool,
+    pub created_at: time::OffsetDateTime,
+    pub updated_at: time::OffsetDateTime,
+}
+
+/// The buyer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: uuid::Uuid,
+    pub identity: Identity,
+    pub archived: bool,
+    pub created_at: time::OffsetDateTime,
+    pub updated_at: time::OffsetDateTime,
+}

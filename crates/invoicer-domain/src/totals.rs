@@ -46,15 +46,17 @@ pub struct Totals {
 /// Net amount of one line (BT-131), rounded.
 pub fn line_net(currency: Currency, line: &Line) -> Decimal {
     let gross = line.quantity * line.unit_price;
-    let adjust: Decimal = line.allowances_charges.iter().map(signed).sum();
+    let adjust: Decimal = line.allowances_charges.iter().map(|ac| signed(currency, ac)).sum();
     currency.round(gross + adjust)
 }
 
-fn signed(ac: &AllowanceCharge) -> Decimal {
+/// An allowance or charge as it moves a total, at the document scale.
+fn signed(currency: Currency, ac: &AllowanceCharge) -> Decimal {
+    let amount = currency.round(ac.amount);
     if ac.is_charge {
-        ac.amount
+        amount
     } else {
-        -ac.amount
+        -amount
     }
 }
 
@@ -85,13 +87,14 @@ pub fn compute(content: &Content) -> Totals {
     }
     let (mut allowance_total, mut charge_total) = (Decimal::ZERO, Decimal::ZERO);
     for ac in &content.allowances_charges {
+        let amount = signed(currency, ac);
         if ac.is_charge {
-            charge_total += ac.amount;
+            charge_total += amount;
         } else {
-            allowance_total += ac.amount;
+            allowance_total -= amount;
         }
         if let Some(vat) = &ac.vat {
-            add(vat, signed(ac));
+            add(vat, amount);
         }
     }
 

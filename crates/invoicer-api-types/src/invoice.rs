@@ -1,0 +1,824 @@
+//! Invoices and credit notes on the wire.
+
+use invoicer_domain::{
+    invoice::{AllowanceCharge, Content, Invoice, Kind, Line, Terms, VatRounding, MAX_LINE_ITEMS},
+    money::{self, Currency},
+    totals::{Declared, TotalField, Totals},
+    validation::{self, Invalid, Violations},
+    vat::{Vat, VatCategory},
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    decimal::DecimalIn,
+    time_fmt::{date, parse_date, timestamp},
+};
+
+const TEXT_MAX: usize = 1000;
+
+/// A line item. `vat_rate` is a percentage (`"21"` for 21 %); omit it for category `O`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineItemIn {
+    #[schema(example = "Consulting")]
+    pub description: Option<String>,
+    #[schema(example = "10")]
+    pub quantity: Option<DecimalIn>,
+    /// UN/ECE Recommendation 20 unit code; default `C62` (one).
+    #[schema(example = "HUR")]
+    pub unit_code: Option<String>,
+    #[schema(example = "100.00")]
+    pub unit_price: Option<DecimalIn>,
+    /// EN 16931 VAT category: S, Z, E, AE, K, G, O, L or M. Default `S`.
+    #[schema(example = "S")]
+    pub vat_category: Option<String>,
+    #[schema(example = "21")]
+    pub vat_rate: Option<DecimalIn>,
+    pub allowances_charges: Option<Vec<AllowanceChargeIn>>,
+}
+
+/// An allowance (discount) or charge (surcharge). Give `amount`, or `percentage` of
+/// `base_amount` (the line's gross amount, or the line extension total, when omitted).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllowanceChargeIn {
+    /// `allowance` or `charge`.
+    #[schema(example = "allowance")]
+    pub kind: Option<String>,
+    pub amount: Option<DecimalIn>,
+    pub percentage: Option<DecimalIn>,
+    pub base_amount: Option<DecimalIn>,
+    pub reason: Option<String>,
+    /// UNCL 5189 (allowances) or UNCL 7161 (charges).
+    pub reason_code: Option<String>,
+    /// Document level only.
+    pub vat_category: Option<String>,
+    /// Document level only.
+    pub vat_rate: Option<DecimalIn>,
+}
+
+/// Totals the client computed. Each one sent is compared with the server's: exactly, or within
+/// `tolerance` when one is given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredTotalsIn {
+    pub line_extension: Option<DecimalIn>,
+    pub allowance_total: Option<DecimalIn>,
+    pub charge_total: Option<DecimalIn>,
+    pub tax_exclusive: Option<DecimalIn>,
+    pub tax_total: Option<DecimalIn>,
+    pub tax_inclusive: Option<DecimalIn>,
+    pub payable: Option<DecimalIn>,
+    #[schema(example = "0.02")]
+    pub tolerance: Option<DecimalIn>,
+}
+
+/// Create or update a draft invoice. On create, `business_id`, `customer_id` and at least one
+/// line item are required; on update send only what changes (`line_items` replaces all lines).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceIn {
+    pub business_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// ISO 4217; default: the business's `default_currency`.
+    #[schema(example = "EUR")]
+    pub currency: Option<String>,
+    /// Default: the day it is issued.
+    #[schema(example = "2026-01-31")]
+    pub issue_date: Option<String>,
+    pub due_date: Option<String>,
+    pub payment_terms: Option<String>,
+    pub buyer_reference: Option<String>,
+    pub purchase_order: Option<String>,
+    pub note: Option<String>,
+    pub line_items: Option<Vec<LineItemIn>>,
+    pub allowances_charges: Option<Vec<AllowanceChargeIn>>,
+    pub prepaid_amount: Option<DecimalIn>,
+    /// `per_category` (default, EN 16931 BR-CO-17) or `per_line`.
+    pub vat_rounding: Option<String>,
+    pub declared_totals: Option<DeclaredTotalsIn>,
+}
+
+/// Create a credit note against an issued invoice. Without `line_items`, it credits the whole
+/// invoice.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditNoteIn {
+    /// Id or number of the invoice credited.
+    pub invoice_id: Option<String>,
+    pub issue_date: Option<String>,
+    pub note: Option<String>,
+    pub line_items: Option<Vec<LineItemIn>>,
+    pub allowances_charges: Option<Vec<AllowanceChargeIn>>,
+    pub declared_totals: Option<DeclaredTotalsIn>,
+}
+
+impl InvoiceIn {
+    pub fn merged_over(self, base: InvoiceIn) -> InvoiceIn {
+        InvoiceIn {
+            business_id: self.business_id.or(base.business_id),
+            customer_id: self.customer_id.or(base.customer_id),
+            currency: self.currency.or(base.currency),
+            issue_date: self.issue_date.or(base.issue_date),
+            due_date: self.due_date.or(base.due_date),
+            payment_terms: self.payment_terms.or(base.payment_terms),
+            buyer_reference: self.buyer_reference.or(base.buyer_reference),
+            purchase_order: self.purchase_order.or(base.purchase_order),
+            note: self.note.or(base.note),
+            line_items: self.line_items.or(base.line_items),
+            allowances_charges: self.allowances_charges.or(base.allowances_charges),
+            prepaid_amount: self.prepaid_amount.or(base.prepaid_amount),
+            vat_rounding: self.vat_rounding.or(base.vat_rounding),
+            declared_totals: self.declared_totals,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == InvoiceIn::default()
+    }
+
+    /// Lines on the document, counted before anything else so an oversize one is refused early.
+    pub fn line_count(&self) -> usize {
+        self.line_items.as_ref().map_or(0, Vec::len)
+    }
+}
+
+impl CreditNoteIn {
+    pub fn line_count(&self) -> usize {
+        self.line_items.as_ref().map_or(0, Vec::len)
+    }
+}
+
+/// A validated invoice, not yet stored. `currency: None` means the business's default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewInvoice {
+    pub business_id: Uuid,
+    pub customer_id: Uuid,
+    pub currency: Option<Currency>,
+    pub terms: Terms,
+    pub lines: Vec<Line>,
+    pub allowances_charges: Vec<AllowanceCharge>,
+    pub prepaid: Decimal,
+    pub vat_rounding: VatRounding,
+    pub declared: Option<Declared>,
+}
+
+impl NewInvoice {
+    pub fn content(&self, currency: Currency) -> Content {
+        Content {
+            currency,
+            lines: self.lines.clone(),
+            allowances_charges: self.allowances_charges.clone(),
+            prepaid: self.prepaid,
+            vat_rounding: self.vat_rounding,
+        }
+    }
+}
+
+/// A validated credit note request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCreditNote {
+    pub invoice_ref: String,
+    pub terms: Terms,
+    /// `None`: credit every line of the invoice.
+    pub lines: Option<Vec<Line>>,
+    pub allowances_charges: Vec<AllowanceCharge>,
+    pub declared: Option<Declared>,
+}
+
+fn parse_uuid(text: &str) -> Result<Uuid, Invalid> {
+    Uuid::parse_str(text)
+        .map_err(|_| Invalid::new("invalid_id", format!("`{text}` is not a UUID.")))
+}
+
+fn opt_text(v: &mut Violations, field: &str, value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .and_then(|s| v.check(field, validation::text(s, TEXT_MAX)))
+}
+
+fn opt_decimal(
+    v: &mut Violations,
+    field: &str,
+    value: &Option<DecimalIn>,
+    bounds: money::Bounds,
+) -> Option<Decimal> {
+    value
+        .as_ref()
+        .and_then(|d| v.check(field, money::parse_decimal(&d.0, bounds)))
+}
+
+fn required<T>(v: &mut Violations, field: &str, value: Option<T>) -> Option<T> {
+    if value.is_none() {
+        v.push(field, "required", "This field is required.");
+    }
+    value
+}
+
+fn parse_vat(
+    v: &mut Violations,
+    path: &str,
+    category: &Option<String>,
+    rate: &Option<DecimalIn>,
+) -> Option<Vat> {
+    let category = v.check(
+        format!("{path}vat_category"),
+        category.as_deref().unwrap_or("S").parse::<VatCategory>(),
+    );
+    let rate_value = opt_decimal(v, &format!("{path}vat_rate"), rate, money::PERCENT);
+    let rate_ok = rate.is_none() || rate_value.is_some();
+    let category = category?;
+    if !rate_ok {
+        return None;
+    }
+    let rate = v.check(format!("{path}vat_rate"), category.check_rate(rate_value))?;
+    Some(Vat { category, rate })
+}
+
+/// `base_for_percentage` is what a percentage applies to when `base_amount` is omitted.
+fn parse_allowance_charge(
+    v: &mut Violations,
+    path: &str,
+    ac: &AllowanceChargeIn,
+    document_level: bool,
+    base_for_percentage: Decimal,
+) -> Option<AllowanceCharge> {
+    let is_charge = match ac.kind.as_deref() {
+        Some("allowance") => Some(false),
+        Some("charge") => Some(true),
+        Some(other) => {
+            v.push(
+                format!("{path}kind"),
+                "invalid_enum",
+                format!("`{other}` is not a kind; allowed: allowance, charge."),
+            );
+            None
+        }
+        None => {
+            v.push(
+                format!("{path}kind"),
+                "required",
+                "This field is required: allowance or charge.",
+            );
+            None
+        }
+    };
+    let amount = opt_decimal(v, &format!("{path}amount"), &ac.amount, money::AMOUNT);
+    let percentage = opt_decimal(
+        v,
+        &format!("{path}percentage"),
+        &ac.percentage,
+        money::PERCENT,
+    );
+    let base_amount = opt_decimal(
+        v,
+        &format!("{path}base_amount"),
+        &ac.base_amount,
+        money::PRICE,
+    );
+    let reason = opt_text(v, &format!("{path}reason"), &ac.reason);
+    let reason_code = opt_text(v, &format!("{path}reason_code"), &ac.reason_code);
+    if ac.reason.is_none() && ac.reason_code.is_none() {
+        // EN 16931 BR-33 / BR-38 / BR-42 / BR-44: every allowance and charge needs a reason.
+        v.push(
+            format!("{path}reason"),
+            "required",
+            "Give a reason or a reason_code.",
+        );
+    }
+    let vat = if document_level {
+        parse_vat(v, path, &ac.vat_category, &ac.vat_rate)
+    } else {
+        if ac.vat_category.is_some() || ac.vat_rate.is_some() {
+            v.push(
+                format!("{path}vat_category"),
+                "not_allowed",
+                "Line allowances and charges take the line's VAT; omit vat_category and vat_rate.",
+            );
+        }
+        None
+    };
+    let amount = match (amount, percentage) {
+        (Some(a), _) => Some(a),
+        (None, Some(p)) => {
+            Some(base_amount.unwrap_or(base_for_percentage) * p / Decimal::ONE_HUNDRED)
+        }
+        (None, None) => {
+            if ac.amount.is_none() && ac.percentage.is_none() {
+                v.push(
+                    format!("{path}amount"),
+                    "required",
+                    "Give an amount or a percentage.",
+                );
+            }
+            None
+        }
+    };
+    Some(AllowanceCharge {
+        is_charge: is_charge?,
+        amount: amount?,
+        base_amount,
+        percentage,
+        reason,
+        reason_code,
+        vat: if document_level { Some(vat?) } else { None },
+    })
+}
+
+fn parse_line(v: &mut Violations, index: usize, l: &LineItemIn) -> Option<Line> {
+    let path = format!("line_items[{index}].");
+    let description = required(v, &format!("{path}description"), l.description.as_deref())
+        .and_then(|s| v.check(format!("{path}description"), validation::text(s, TEXT_MAX)));
+    let quantity = required(v, &format!("{path}quantity"), l.quantity.as_ref()).and_then(|d| {
+        v.check(
+            format!("{path}quantity"),
+            money::parse_decimal(&d.0, money::QUANTITY),
+        )
+    });
+    let unit_price =
+        required(v, &format!("{path}unit_price"), l.unit_price.as_ref()).and_then(|d| {
+            v.check(
+                format!("{path}unit_price"),
+                money::parse_decimal(&d.0, money::PRICE),
+            )
+        });
+    let unit_code = l.unit_code.clone().unwrap_or_else(|| "C62".to_owned());
+    if !invoicer_domain::codelists::is_unit_code(&unit_code) {
+        v.push(
+            format!("{path}unit_code"),
+            "invalid_unit_code",
+            format!("`{unit_code}` is not a UN/ECE Recommendation 20 unit code, e.g. C62 (one) or HUR (hour)."),
+        );
+    }
+    let vat = parse_vat(v, &path, &l.vat_category, &l.vat_rate);
+    let gross = quantity
+        .zip(unit_price)
+        .map(|(q, p)| q * p)
+        .unwrap_or_default();
+    let allowances_charges: Vec<_> = l
+        .allowances_charges
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, ac)| {
+            parse_allowance_charge(
+                v,
+                &format!("{path}allowances_charges[{i}]."),
+                ac,
+                false,
+                gross,
+            )
+        })
+        .collect();
+    Some(Line {
+        description: description?,
+        quantity: quantity?,
+        unit_code,
+        unit_price: unit_price?,
+        vat: vat?,
+        allowances_charges: allowances_charges.into_iter().collect::<Option<_>>()?,
+    })
+}
+
+fn parse_lines(v: &mut Violations, items: &[LineItemIn]) -> Option<Vec<Line>> {
+    if items.len() > MAX_LINE_ITEMS {
+        v.push(
+            "line_items",
+            "too_many",
+            format!("At most {MAX_LINE_ITEMS} line items are allowed."),
+        );
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, l)| parse_line(v, i, l))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn parse_document_acs(
+    v: &mut Violations,
+    acs: &Option<Vec<AllowanceChargeIn>>,
+    lines: &Option<Vec<Line>>,
+) -> Option<Vec<AllowanceCharge>> {
+    let base: Decimal = lines
+        .iter()
+        .flatten()
+        .map(|l| l.quantity * l.unit_price)
+        .sum();
+    acs.iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, ac)| {
+            parse_allowance_charge(v, &format!("allowances_charges[{i}]."), ac, true, base)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn parse_declared(v: &mut Violations, d: &Option<DeclaredTotalsIn>) -> Option<Declared> {
+    let d = d.as_ref()?;
+    let fields = [
+        (TotalField::LineExtension, &d.line_extension),
+        (TotalField::AllowanceTotal, &d.allowance_total),
+        (TotalField::ChargeTotal, &d.charge_total),
+        (TotalField::TaxExclusive, &d.tax_exclusive),
+        (TotalField::TaxTotal, &d.tax_total),
+        (TotalField::TaxInclusive, &d.tax_inclusive),
+        (TotalField::Payable, &d.payable),
+    ];
+    let values = fields
+        .into_iter()
+        .filter_map(|(field, value)| {
+            opt_decimal(
+                v,
+                &format!("declared_totals.{}", field.name()),
+                value,
+                money::TOTAL,
+            )
+            .map(|d| (field, d))
+        })
+        .collect();
+    let tolerance = opt_decimal(v, "declared_totals.tolerance", &d.tolerance, money::AMOUNT);
+    Some(Declared { values, tolerance })
+}
+
+fn parse_terms(v: &mut Violations, f: TermsFields<'_>) -> Terms {
+    let issue_date = f
+        .issue_date
+        .as_deref()
+        .and_then(|s| v.check("issue_date", parse_date(s)));
+    let due_date = f
+        .due_date
+        .as_deref()
+        .and_then(|s| v.check("due_date", parse_date(s)));
+    if let (Some(issued), Some(due)) = (issue_date, due_date) {
+        if due < issued {
+            v.push(
+                "due_date",
+                "before_issue_date",
+                "The due date must not be before the issue date.",
+            );
+        }
+    }
+    Terms {
+        issue_date,
+        due_date,
+        payment_terms: opt_text(v, "payment_terms", f.payment_terms),
+        buyer_reference: opt_text(v, "buyer_reference", f.buyer_reference),
+        purchase_order: opt_text(v, "purchase_order", f.purchase_order),
+        note: opt_text(v, "note", f.note),
+    }
+}
+
+struct TermsFields<'a> {
+    issue_date: &'a Option<String>,
+    due_date: &'a Option<String>,
+    payment_terms: &'a Option<String>,
+    buyer_reference: &'a Option<String>,
+    purchase_order: &'a Option<String>,
+    note: &'a Option<String>,
+}
+
+impl InvoiceIn {
+    pub fn parse(&self) -> Result<NewInvoice, Violations> {
+        let mut v = Violations::new();
+        let business_id = required(&mut v, "business_id", self.business_id.as_deref())
+            .and_then(|s| v.check("business_id", parse_uuid(s)));
+        let customer_id = required(&mut v, "customer_id", self.customer_id.as_deref())
+            .and_then(|s| v.check("customer_id", parse_uuid(s)));
+        let currency = self
+            .currency
+            .as_deref()
+            .and_then(|s| v.check("currency", Currency::parse(s)));
+        let terms = parse_terms(
+            &mut v,
+            TermsFields {
+                issue_date: &self.issue_date,
+                due_date: &self.due_date,
+                payment_terms: &self.payment_terms,
+                buyer_reference: &self.buyer_reference,
+                purchase_order: &self.purchase_order,
+                note: &self.note,
+            },
+        );
+        let lines = match self.line_items.as_deref() {
+            None | Some([]) => {
+                v.push(
+                    "line_items",
+                    "required",
+                    "At least one line item is required.",
+                );
+                None
+            }
+            Some(items) => parse_lines(&mut v, items),
+        };
+        let allowances_charges = parse_document_acs(&mut v, &self.allowances_charges, &lines);
+        let prepaid = opt_decimal(
+            &mut v,
+            "prepaid_amount",
+            &self.prepaid_amount,
+            money::AMOUNT,
+        )
+        .unwrap_or_default();
+        let vat_rounding = self
+            .vat_rounding
+            .as_deref()
+            .and_then(|s| v.check("vat_rounding", s.parse::<VatRounding>()))
+            .unwrap_or_default();
+        let declared = parse_declared(&mut v, &self.declared_totals);
+        match (business_id, customer_id, lines, allowances_charges) {
+            (Some(business_id), Some(customer_id), Some(lines), Some(allowances_charges))
+                if v.is_empty() =>
+            {
+                Ok(NewInvoice {
+                    business_id,
+                    customer_id,
+                    currency,
+                    terms,
+                    lines,
+                    allowances_charges,
+                    prepaid,
+                    vat_rounding,
+                    declared,
+                })
+            }
+            _ => Err(v),
+        }
+    }
+}
+
+impl CreditNoteIn {
+    pub fn parse(&self) -> Result<NewCreditNote, Violations> {
+        let mut v = Violations::new();
+        let invoice_ref = required(&mut v, "invoice_id", self.invoice_id.clone());
+        let none = None;
+        let terms = parse_terms(
+            &mut v,
+            TermsFields {
+                issue_date: &self.issue_date,
+                due_date: &none,
+                payment_terms: &none,
+                buyer_reference: &none,
+                purchase_order: &none,
+                note: &self.note,
+            },
+        );
+        let lines = match self.line_items.as_deref() {
+            None => Some(None),
+            Some([]) => {
+                v.push(
+                    "line_items",
+                    "required",
+                    "Omit line_items to credit the whole invoice, or give at least one.",
+                );
+                None
+            }
+            Some(items) => parse_lines(&mut v, items).map(Some),
+        };
+        let allowances_charges =
+            parse_document_acs(&mut v, &self.allowances_charges, &lines.clone().flatten());
+        let declared = parse_declared(&mut v, &self.declared_totals);
+        match (invoice_ref, lines, allowances_charges) {
+            (Some(invoice_ref), Some(lines), Some(allowances_charges)) if v.is_empty() => {
+                Ok(NewCreditNote {
+                    invoice_ref,
+                    terms,
+                    lines,
+                    allowances_charges,
+                    declared,
+                })
+            }
+            _ => Err(v),
+        }
+    }
+}
+
+fn decimal_in(d: Decimal) -> DecimalIn {
+    DecimalIn(d.to_string())
+}
+
+fn ac_in(ac: &AllowanceCharge) -> AllowanceChargeIn {
+    AllowanceChargeIn {
+        kind: Some(if ac.is_charge { "charge" } else { "allowance" }.to_owned()),
+        amount: Some(decimal_in(ac.amount)),
+        percentage: ac.percentage.map(decimal_in),
+        base_amount: ac.base_amount.map(decimal_in),
+        reason: ac.reason.clone(),
+        reason_code: ac.reason_code.clone(),
+        vat_category: ac.vat.map(|vat| vat.category.code().to_owned()),
+        vat_rate: ac.vat.and_then(|vat| vat.rate).map(decimal_in),
+    }
+}
+
+pub fn line_in(l: &Line) -> LineItemIn {
+    LineItemIn {
+        description: Some(l.description.clone()),
+        quantity: Some(decimal_in(l.quantity)),
+        unit_code: Some(l.unit_code.clone()),
+        unit_price: Some(decimal_in(l.unit_price)),
+        vat_category: Some(l.vat.category.code().to_owned()),
+        vat_rate: l.vat.rate.map(decimal_in),
+        allowances_charges: Some(l.allowances_charges.iter().map(ac_in).collect()),
+    }
+}
+
+impl From<&Invoice> for InvoiceIn {
+    /// The stored draft as a request, so a PATCH can be merged over it and parsed as a whole.
+    fn from(i: &Invoice) -> Self {
+        InvoiceIn {
+            business_id: Some(i.business_id.to_string()),
+            customer_id: Some(i.customer_id.to_string()),
+            currency: Some(i.content.currency.code().to_owned()),
+            issue_date: i.terms.issue_date.map(date),
+            due_date: i.terms.due_date.map(date),
+            payment_terms: i.terms.payment_terms.clone(),
+            buyer_reference: i.terms.buyer_reference.clone(),
+            purchase_order: i.terms.purchase_order.clone(),
+            note: i.terms.note.clone(),
+            line_items: Some(i.content.lines.iter().map(line_in).collect()),
+            allowances_charges: Some(i.content.allowances_charges.iter().map(ac_in).collect()),
+            prepaid_amount: Some(decimal_in(i.content.prepaid)),
+            vat_rounding: Some(i.content.vat_rounding.as_str().to_owned()),
+            declared_totals: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AllowanceChargeOut {
+    pub kind: String,
+    pub amount: String,
+    pub percentage: Option<String>,
+    pub base_amount: Option<String>,
+    pub reason: Option<String>,
+    pub reason_code: Option<String>,
+    pub vat_category: Option<String>,
+    pub vat_rate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LineItemOut {
+    pub description: String,
+    pub quantity: String,
+    pub unit_code: String,
+    pub unit_price: String,
+    pub vat_category: String,
+    pub vat_rate: Option<String>,
+    pub allowances_charges: Vec<AllowanceChargeOut>,
+    /// Quantity × unit price − allowances + charges, rounded (EN 16931 BT-131).
+    pub net_amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VatSubtotalOut {
+    pub vat_category: String,
+    pub vat_rate: Option<String>,
+    pub taxable_amount: String,
+    pub tax_amount: String,
+}
+
+/// Every total, as EN 16931 defines them (BT-106 … BT-115, BG-23).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TotalsOut {
+    pub line_extension: String,
+    pub allowance_total: String,
+    pub charge_total: String,
+    pub tax_exclusive: String,
+    pub tax_total: String,
+    pub tax_inclusive: String,
+    pub prepaid: String,
+    pub payable: String,
+    pub vat_breakdown: Vec<VatSubtotalOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InvoiceOut {
+    pub id: Uuid,
+    /// `invoice` or `credit_note`.
+    pub object: String,
+    /// Assigned when issued, e.g. `INV-2026-000042`.
+    pub number: Option<String>,
+    /// `draft`, `issued`, `paid` or `void`.
+    pub status: String,
+    pub business_id: Uuid,
+    pub customer_id: Uuid,
+    /// Credit notes: the invoice credited.
+    pub invoice_id: Option<Uuid>,
+    pub currency: String,
+    pub issue_date: Option<String>,
+    pub due_date: Option<String>,
+    pub payment_terms: Option<String>,
+    pub buyer_reference: Option<String>,
+    pub purchase_order: Option<String>,
+    pub note: Option<String>,
+    pub vat_rounding: String,
+    pub line_items: Vec<LineItemOut>,
+    pub allowances_charges: Vec<AllowanceChargeOut>,
+    pub totals: TotalsOut,
+    pub issued_at: Option<String>,
+    pub paid_at: Option<String>,
+    pub voided_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn ac_out(ac: &AllowanceCharge, currency: Currency) -> AllowanceChargeOut {
+    AllowanceChargeOut {
+        kind: if ac.is_charge { "charge" } else { "allowance" }.to_owned(),
+        amount: currency.round(ac.amount).to_string(),
+        percentage: ac.percentage.map(|d| d.to_string()),
+        base_amount: ac.base_amount.map(|d| d.to_string()),
+        reason: ac.reason.clone(),
+        reason_code: ac.reason_code.clone(),
+        vat_category: ac.vat.map(|v| v.category.code().to_owned()),
+        vat_rate: ac.vat.and_then(|v| v.rate).map(|d| d.to_string()),
+    }
+}
+
+impl From<&Totals> for TotalsOut {
+    fn from(t: &Totals) -> Self {
+        Self {
+            line_extension: t.line_extension.to_string(),
+            allowance_total: t.allowance_total.to_string(),
+            charge_total: t.charge_total.to_string(),
+            tax_exclusive: t.tax_exclusive.to_string(),
+            tax_total: t.tax_total.to_string(),
+            tax_inclusive: t.tax_inclusive.to_string(),
+            prepaid: t.prepaid.to_string(),
+            payable: t.payable.to_string(),
+            vat_breakdown: t
+                .vat_breakdown
+                .iter()
+                .map(|s| VatSubtotalOut {
+                    vat_category: s.category.code().to_owned(),
+                    vat_rate: s.rate.map(|d| d.to_string()),
+                    taxable_amount: s.taxable_amount.to_string(),
+                    tax_amount: s.tax_amount.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<&Invoice> for InvoiceOut {
+    fn from(i: &Invoice) -> Self {
+        let currency = i.content.currency;
+        Self {
+            id: i.id,
+            object: i.kind.as_str().to_owned(),
+            number: i.number.clone(),
+            status: i.status.as_str().to_owned(),
+            business_id: i.business_id,
+            customer_id: i.customer_id,
+            invoice_id: match i.kind {
+                Kind::CreditNote => i.credited_invoice_id,
+                Kind::Invoice => None,
+            },
+            currency: currency.code().to_owned(),
+            issue_date: i.terms.issue_date.map(date),
+            due_date: i.terms.due_date.map(date),
+            payment_terms: i.terms.payment_terms.clone(),
+            buyer_reference: i.terms.buyer_reference.clone(),
+            purchase_order: i.terms.purchase_order.clone(),
+            note: i.terms.note.clone(),
+            vat_rounding: i.content.vat_rounding.as_str().to_owned(),
+            line_items: i
+                .content
+                .lines
+                .iter()
+                .map(|l| LineItemOut {
+                    description: l.description.clone(),
+                    quantity: l.quantity.to_string(),
+                    unit_code: l.unit_code.clone(),
+                    unit_price: l.unit_price.to_string(),
+                    vat_category: l.vat.category.code().to_owned(),
+                    vat_rate: l.vat.rate.map(|d| d.to_string()),
+                    allowances_charges: l
+                        .allowances_charges
+                        .iter()
+                        .map(|ac| ac_out(ac, currency))
+                        .collect(),
+                    net_amount: invoicer_domain::totals::line_net(currency, l).to_string(),
+                })
+                .collect(),
+            allowances_charges: i
+                .content
+                .allowances_charges
+                .iter()
+                .map(|ac| ac_out(ac, currency))
+                .collect(),
+            totals: TotalsOut::from(&i.totals()),
+            issued_at: i.issued_at.map(timestamp),
+            paid_at: i.paid_at.map(timestamp),
+            voided_at: i.voided_at.map(timestamp),
+            created_at: timestamp(i.created_at),
+            updated_at: timestamp(i.updated_at),
+        }
+    }
+}
