@@ -1,0 +1,165 @@
+//! Connection pools. SQLite gets one writer connection (SQLite serialises writers anyway; one
+//! connection turns lock contention into an orderly queue) and several readers over WAL.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    any::{AnyConnectOptions, AnyPoolOptions},
+    pool::PoolConnection,
+    Any, AnyPool, Executor, Transaction,
+};
+
+use crate::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    pub url: String,
+    /// Connections of the read pool (and of the one PostgreSQL pool).
+    pub max_connections: u32,
+    /// How long a request waits for a connection before the database counts as unavailable.
+    pub acquire_timeout: Duration,
+}
+
+impl DbConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    write: AnyPool,
+    read: AnyPool,
+    backend: Backend,
+}
+
+pub type ReadConn = PoolConnection<Any>;
+
+/// A write transaction. Dropping it without [`Tx::commit`] rolls back.
+pub struct Tx(Transaction<'static, Any>);
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.0.commit().await?)
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Db {
+    pub async fn connect(config: &DbConfig) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend =
+            if config.url.starts_with("postgres:") || config.url.starts_with("postgresql:") {
+                Backend::Postgres
+            } else if config.url.starts_with("sqlite:") {
+                Backend::Sqlite
+            } else {
+                return Err(StoreError::Corrupt(format!(
+                    "unsupported database URL `{}`: use sqlite://FILE or postgres://…",
+                    redact(&config.url)
+                )));
+            };
+        let options = AnyConnectOptions::from_str(&config.url)?;
+        let pool = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .min_connections(0)
+                .acquire_timeout(config.acquire_timeout)
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        if backend == Backend::Sqlite {
+                            // WAL lets readers run beside the writer; FULL makes each commit
+                            // durable before it is acknowledged.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
+                })
+        };
+        let (write, read) = match backend {
+            Backend::Sqlite => {
+                let write = pool(1).connect_with(options.clone()).await?;
+                let read = pool(config.max_connections).connect_with(options).await?;
+                (write, read)
+            }
+            Backend::Postgres => {
+                let p = pool(config.max_connections).connect_with(options).await?;
+                (p.clone(), p)
+            }
+        };
+        Ok(Self {
+            write,
+            read,
+            backend,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(Tx(self.write.begin().await?))
+    }
+
+    pub async fn read(&self) -> Result<ReadConn, StoreError> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// Whether the database answers a trivial query now.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.read().await?;
+        conn.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.write.acquire().await?;
+        crate::migrate::run(&mut conn, self.backend).await
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,109 @@
+use invoicer_domain::{
+    api_key::{ApiKey, KeyHash, Scope},
+    tenant::Tenant,
+};
+use sqlx::any::AnyRow;
+use uuid::Uuid;
+
+use crate::{
+    codec,
+    page::{Page, PageRequest},
+    Conn, StoreError,
+};
+
+const COLUMNS: &str =
+    "id, account_id, environment, name, prefix, key_hash, scopes, expires_at, allowed_ips, revoked_at, created_at";
+
+fn from_row(row: &AnyRow) -> Result<ApiKey, StoreError> {
+    let scopes: Vec<String> = codec::get_json(row, "scopes")?;
+    Ok(ApiKey {
+        id: codec::get_uuid(row, "id")?,
+        account_id: codec::get_uuid(row, "account_id")?,
+        environment: codec::parse_enum("environment", &codec::get_str(row, "environment")?)?,
+        name: codec::get_str(row, "name")?,
+        prefix: codec::get_str(row, "prefix")?,
+        scopes: scopes
+            .iter()
+            .map(|s| codec::parse_enum::<Scope>("scopes", s))
+            .collect::<Result<_, _>>()?,
+        expires_at: codec::get_opt_ts(row, "expires_at")?,
+        allowed_ips: codec::get_json(row, "allowed_ips")?,
+        revoked_at: codec::get_opt_ts(row, "revoked_at")?,
+        created_at: codec::get_ts(row, "created_at")?,
+    })
+}
+
+pub async fn insert(conn: &mut Conn, key: &ApiKey, hash: &KeyHash) -> Result<(), StoreError> {
+    let scopes: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
+    sqlx::query(&format!(
+        "INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    ))
+    .bind(key.id.to_string())
+    .bind(key.account_id.to_string())
+    .bind(key.environment.as_str())
+    .bind(&key.name)
+    .bind(&key.prefix)
+    .bind(hash.to_hex())
+    .bind(serde_json::to_string(&scopes)?)
+    .bind(key.expires_at.map(codec::ts))
+    .bind(serde_json::to_string(&key.allowed_ips)?)
+    .bind(key.revoked_at.map(codec::ts))
+    .bind(codec::ts(key.created_at))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A key by the hash of its secret, with the stored hash (for the constant-time comparison) and
+/// its account's billing status. Not tenant-scoped: this is how the tenant is found.
+pub async fn find_by_hash(
+    conn: &mut Conn,
+    hash: &KeyHash,
+) -> Result<Option<(ApiKey, KeyHash, String)>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {}, a.billing_status FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = $1",
+        COLUMNS.split(", ").map(|c| format!("k.{c}")).collect::<Vec<_>>().join(", ")
+    ))
+    .bind(hash.to_hex())
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let stored = KeyHash::from_hex(&codec::get_str(&row, "key_hash")?)
+        .ok_or_else(|| StoreError::Corrupt("api_keys.key_hash is not hex".into()))?;
+    Ok(Some((
+        from_row(&row)?,
+        stored,
+        codec::get_str(&row, "billing_status")?,
+    )))
+}
+
+pub async fn get(conn: &mut Conn, tenant: Tenant, id: Uuid) -> Result<Option<ApiKey>, StoreError> {
+    super::scoped::get(conn, "api_keys", COLUMNS, tenant, id, from_row).await
+}
+
+pub async fn list(
+    conn: &mut Conn,
+    tenant: Tenant,
+    page: PageRequest,
+) -> Result<Page<ApiKey>, StoreError> {
+    super::scoped::list(conn, "api_keys", COLUMNS, tenant, page, from_row).await
+}
+
+/// Revokes a key; revoking twice keeps the first time. `None` when there is no such key.
+pub async fn revoke(
+    conn: &mut Conn,
+    tenant: Tenant,
+    id: Uuid,
+    now: time::OffsetDateTime,
+) -> Result<Option<ApiKey>, StoreError> {
+    sqlx::query(
+        "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE account_id = $2 AND environment = $3 AND id = $4",
+    )
+    .bind(codec::ts(now))
+    .bind(tenant.account_id.to_string())
+    .bind(tenant.environment.as_str())
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    get(conn, tenant, id).await
+}

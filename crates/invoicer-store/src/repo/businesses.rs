@@ -1,0 +1,83 @@
+use invoicer_domain::{money::Currency, party::Business, tenant::Tenant};
+use sqlx::any::AnyRow;
+use uuid::Uuid;
+
+use super::party::{bind_identity, identity_from_row};
+use crate::{
+    codec,
+    page::{Page, PageRequest},
+    Conn, StoreError,
+};
+
+const COLUMNS: &str = "id, account_id, environment, legal_name, country, vat_id, address, peppol_id, email, \
+                       default_currency, invoice_prefix, credit_note_prefix, archived, created_at, updated_at";
+
+fn from_row(row: &AnyRow) -> Result<Business, StoreError> {
+    Ok(Business {
+        id: codec::get_uuid(row, "id")?,
+        identity: identity_from_row(row, "legal_name")?,
+        default_currency: codec::get_opt_str(row, "default_currency")?
+            .map(|c| Currency::parse(&c).map_err(|e| StoreError::Corrupt(e.message)))
+            .transpose()?,
+        invoice_prefix: codec::get_str(row, "invoice_prefix")?,
+        credit_note_prefix: codec::get_str(row, "credit_note_prefix")?,
+        archived: codec::get_i64(row, "archived")? != 0,
+        created_at: codec::get_ts(row, "created_at")?,
+        updated_at: codec::get_ts(row, "updated_at")?,
+    })
+}
+
+pub async fn insert(conn: &mut Conn, tenant: Tenant, b: &Business) -> Result<(), StoreError> {
+    let sql = format!("INSERT INTO businesses ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
+    let q = sqlx::query(&sql)
+        .bind(b.id.to_string())
+        .bind(tenant.account_id.to_string())
+        .bind(tenant.environment.as_str())
+        .bind(b.identity.name.clone());
+    bind_identity(q, &b.identity)?
+        .bind(b.default_currency.map(|c| c.code().to_owned()))
+        .bind(b.invoice_prefix.clone())
+        .bind(b.credit_note_prefix.clone())
+        .bind(i64::from(b.archived))
+        .bind(codec::ts(b.created_at))
+        .bind(codec::ts(b.updated_at))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes every mutable field of `b` over the stored row.
+pub async fn update(conn: &mut Conn, tenant: Tenant, b: &Business) -> Result<(), StoreError> {
+    let sql = "UPDATE businesses SET legal_name = $1, country = $2, vat_id = $3, address = $4, peppol_id = $5, \
+               email = $6, default_currency = $7, invoice_prefix = $8, credit_note_prefix = $9, archived = $10, \
+               updated_at = $11 WHERE account_id = $12 AND environment = $13 AND id = $14";
+    let q = sqlx::query(sql).bind(b.identity.name.clone());
+    bind_identity(q, &b.identity)?
+        .bind(b.default_currency.map(|c| c.code().to_owned()))
+        .bind(b.invoice_prefix.clone())
+        .bind(b.credit_note_prefix.clone())
+        .bind(i64::from(b.archived))
+        .bind(codec::ts(b.updated_at))
+        .bind(tenant.account_id.to_string())
+        .bind(tenant.environment.as_str())
+        .bind(b.id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(
+    conn: &mut Conn,
+    tenant: Tenant,
+    id: Uuid,
+) -> Result<Option<Business>, StoreError> {
+    super::scoped::get(conn, "businesses", COLUMNS, tenant, id, from_row).await
+}
+
+pub async fn list(
+    conn: &mut Conn,
+    tenant: Tenant,
+    page: PageRequest,
+) -> Result<Page<Business>, StoreError> {
+    super::scoped::list(conn, "businesses", COLUMNS, tenant, page, from_row).await
+}

@@ -1,0 +1,273 @@
+use invoicer_domain::{
+    invoice::{Content, Invoice, Kind, Status, Terms},
+    tenant::Tenant,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::{any::AnyRow, Row};
+use uuid::Uuid;
+
+use crate::{
+    codec,
+    page::{Page, PageRequest},
+    Conn, StoreError,
+};
+
+const COLUMNS: &str = "id, account_id, environment, kind, business_id, customer_id, credited_invoice_id, status, \
+                       number, currency, issue_date, due_date, terms, content, payable, issued_at, paid_at, \
+                       voided_at, created_at, updated_at";
+
+/// The free-text terms, kept together as one JSON column.
+#[derive(Serialize, Deserialize)]
+struct TermsRow {
+    payment_terms: Option<String>,
+    buyer_reference: Option<String>,
+    purchase_order: Option<String>,
+    note: Option<String>,
+}
+
+fn kind_str(kind: Kind) -> &'static str {
+    kind.as_str()
+}
+
+fn from_row(row: &AnyRow) -> Result<Invoice, StoreError> {
+    let terms: TermsRow = codec::get_json(row, "terms")?;
+    let kind = match codec::get_str(row, "kind")?.as_str() {
+        "invoice" => Kind::Invoice,
+        "credit_note" => Kind::CreditNote,
+        other => return Err(StoreError::Corrupt(format!("invoices.kind `{other}`"))),
+    };
+    Ok(Invoice {
+        id: codec::get_uuid(row, "id")?,
+        kind,
+        business_id: codec::get_uuid(row, "business_id")?,
+        customer_id: codec::get_uuid(row, "customer_id")?,
+        credited_invoice_id: codec::get_opt_uuid(row, "credited_invoice_id")?,
+        status: codec::parse_enum::<Status>("status", &codec::get_str(row, "status")?)?,
+        number: codec::get_opt_str(row, "number")?,
+        terms: Terms {
+            issue_date: codec::get_opt_date(row, "issue_date")?,
+            due_date: codec::get_opt_date(row, "due_date")?,
+            payment_terms: terms.payment_terms,
+            buyer_reference: terms.buyer_reference,
+            purchase_order: terms.purchase_order,
+            note: terms.note,
+        },
+        content: codec::get_json::<Content>(row, "content")?,
+        issued_at: codec::get_opt_ts(row, "issued_at")?,
+        paid_at: codec::get_opt_ts(row, "paid_at")?,
+        voided_at: codec::get_opt_ts(row, "voided_at")?,
+        created_at: codec::get_ts(row, "created_at")?,
+        updated_at: codec::get_ts(row, "updated_at")?,
+    })
+}
+
+fn terms_json(t: &Terms) -> Result<String, StoreError> {
+    Ok(serde_json::to_string(&TermsRow {
+        payment_terms: t.payment_terms.clone(),
+        buyer_reference: t.buyer_reference.clone(),
+        purchase_order: t.purchase_order.clone(),
+        note: t.note.clone(),
+    })?)
+}
+
+pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO invoices ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20)"
+    );
+    sqlx::query(&sql)
+        .bind(i.id.to_string())
+        .bind(tenant.account_id.to_string())
+        .bind(tenant.environment.as_str())
+        .bind(kind_str(i.kind))
+        .bind(i.business_id.to_string())
+        .bind(i.customer_id.to_string())
+        .bind(i.credited_invoice_id.map(|u| u.to_string()))
+        .bind(i.status.as_str())
+        .bind(i.number.clone())
+        .bind(i.content.currency.code().to_owned())
+        .bind(i.terms.issue_date.map(codec::date))
+        .bind(i.terms.due_date.map(codec::date))
+        .bind(terms_json(&i.terms)?)
+        .bind(serde_json::to_string(&i.content)?)
+        .bind(i.totals().payable.to_string())
+        .bind(i.issued_at.map(codec::ts))
+        .bind(i.paid_at.map(codec::ts))
+        .bind(i.voided_at.map(codec::ts))
+        .bind(codec::ts(i.created_at))
+        .bind(codec::ts(i.updated_at))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the editable fields and the lifecycle fields of `i`, but only if the stored row is
+/// still in `expected` status. Returns whether it was (a concurrent transition makes it false).
+pub async fn update_if_status(
+    conn: &mut Conn,
+    tenant: Tenant,
+    i: &Invoice,
+    expected: Status,
+) -> Result<bool, StoreError> {
+    let result = sqlx::query(
+        "UPDATE invoices SET business_id = $1, customer_id = $2, status = $3, number = $4, currency = $5, \
+         issue_date = $6, due_date = $7, terms = $8, content = $9, payable = $10, issued_at = $11, paid_at = $12, \
+         voided_at = $13, updated_at = $14 \
+         WHERE account_id = $15 AND environment = $16 AND id = $17 AND status = $18",
+    )
+    .bind(i.business_id.to_string())
+    .bind(i.customer_id.to_string())
+    .bind(i.status.as_str())
+    .bind(i.number.clone())
+    .bind(i.content.currency.code().to_owned())
+    .bind(i.terms.issue_date.map(codec::date))
+    .bind(i.terms.due_date.map(codec::date))
+    .bind(terms_json(&i.terms)?)
+    .bind(serde_json::to_string(&i.content)?)
+    .bind(i.totals().payable.to_string())
+    .bind(i.issued_at.map(codec::ts))
+    .bind(i.paid_at.map(codec::ts))
+    .bind(i.voided_at.map(codec::ts))
+    .bind(codec::ts(i.updated_at))
+    .bind(tenant.account_id.to_string())
+    .bind(tenant.environment.as_str())
+    .bind(i.id.to_string())
+    .bind(expected.as_str())
+    .execute(conn)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn get(
+    conn: &mut Conn,
+    tenant: Tenant,
+    kind: Kind,
+    id: Uuid,
+) -> Result<Option<Invoice>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM invoices WHERE account_id = $1 AND environment = $2 AND kind = $3 AND id = $4"
+    );
+    let row = sqlx::query(&sql)
+        .bind(tenant.account_id.to_string())
+        .bind(tenant.environment.as_str())
+        .bind(kind_str(kind))
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Documents with this number; more than one when several businesses of the tenant use it.
+pub async fn find_by_number(
+    conn: &mut Conn,
+    tenant: Tenant,
+    kind: Kind,
+    number: &str,
+) -> Result<Vec<Invoice>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM invoices WHERE account_id = $1 AND environment = $2 AND kind = $3 AND number = $4 \
+         ORDER BY id LIMIT 2"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(tenant.account_id.to_string())
+        .bind(tenant.environment.as_str())
+        .bind(kind_str(kind))
+        .bind(number)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub customer_id: Option<Uuid>,
+    pub business_id: Option<Uuid>,
+    pub issue_date_from: Option<time::Date>,
+    pub issue_date_to: Option<time::Date>,
+}
+
+pub async fn list(
+    conn: &mut Conn,
+    tenant: Tenant,
+    kind: Kind,
+    filter: &Filter,
+    page: PageRequest,
+) -> Result<Page<Invoice>, StoreError> {
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM invoices WHERE account_id = $1 AND environment = $2 AND kind = $3 AND id > $4"
+    );
+    let mut binds: Vec<String> = vec![
+        tenant.account_id.to_string(),
+        tenant.environment.as_str().to_owned(),
+        kind_str(kind).to_owned(),
+        page.after.map(|u| u.to_string()).unwrap_or_default(),
+    ];
+    let mut and = |clause: &str, value: String| {
+        binds.push(value);
+        sql.push_str(&format!(" AND {clause} ${}", binds.len()));
+    };
+    if let Some(s) = filter.status {
+        and("status =", s.as_str().to_owned());
+    }
+    if let Some(c) = filter.customer_id {
+        and("customer_id =", c.to_string());
+    }
+    if let Some(b) = filter.business_id {
+        and("business_id =", b.to_string());
+    }
+    if let Some(d) = filter.issue_date_from {
+        and("issue_date >=", codec::date(d));
+    }
+    if let Some(d) = filter.issue_date_to {
+        and("issue_date <=", codec::date(d));
+    }
+    sql.push_str(&format!(" ORDER BY id LIMIT ${}", binds.len() + 1));
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    let rows = q.bind(i64::from(page.limit) + 1).fetch_all(conn).await?;
+    Ok(Page::from_rows(
+        rows.iter().map(from_row).collect::<Result<_, _>>()?,
+        page.limit,
+    ))
+}
+
+/// Payable amounts of the credit notes against an invoice that are not void.
+pub async fn credited_amounts(
+    conn: &mut Conn,
+    tenant: Tenant,
+    invoice_id: Uuid,
+) -> Result<Vec<rust_decimal::Decimal>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT payable FROM invoices WHERE account_id = $1 AND environment = $2 AND kind = 'credit_note' \
+         AND credited_invoice_id = $3 AND status <> 'void'",
+    )
+    .bind(tenant.account_id.to_string())
+    .bind(tenant.environment.as_str())
+    .bind(invoice_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let text: String = r.try_get("payable")?;
+            text.parse()
+                .map_err(|_| StoreError::Corrupt(format!("invoices.payable `{text}`")))
+        })
+        .collect()
+}
+
+/// On PostgreSQL, locks the invoice row until the transaction ends, so checks made on it (what
+/// is left to credit) hold until commit. SQLite's single writer already gives that.
+pub async fn lock(conn: &mut Conn, tenant: Tenant, id: Uuid) -> Result<(), StoreError> {
+    if crate::is_postgres(conn) {
+        sqlx::query("SELECT id FROM invoices WHERE account_id = $1 AND environment = $2 AND id = $3 FOR UPDATE")
+            .bind(tenant.account_id.to_string())
+            .bind(tenant.environment.as_str())
+            .bind(id.to_string())
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}

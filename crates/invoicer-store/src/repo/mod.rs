@@ -1,0 +1,11 @@
+//! One module per table. Functions take a connection (a [`crate::Tx`] for writes, a
+//! [`crate::ReadConn`] or a `Tx` for reads) and the tenant.
+
+pub mod accounts;
+pub mod api_keys;
+pub mod businesses;
+pub mod customers;
+pub mod invoices;
+pub mod number_series;
+mod party;
+mod scoped;
