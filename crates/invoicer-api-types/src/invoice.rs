@@ -1,7 +1,7 @@
 //! Invoices and credit notes on the wire.
 
 use invoicer_domain::{
-    invoice::{AllowanceCharge, Content, Invoice, Kind, Line, Terms, VatRounding, MAX_LINE_ITEMS},
+    invoice::{AllowanceCharge, Content, Invoice, Kind, Line, Terms, VatRounding},
     money::{self, Currency},
     totals::{Declared, TotalField, Totals},
     validation::{self, Invalid, Violations},
@@ -384,13 +384,6 @@ fn parse_line(v: &mut Violations, index: usize, l: &LineItemIn) -> Option<Line> 
 }
 
 fn parse_lines(v: &mut Violations, items: &[LineItemIn]) -> Option<Vec<Line>> {
-    if items.len() > MAX_LINE_ITEMS {
-        v.push(
-            "line_items",
-            "too_many",
-            format!("At most {MAX_LINE_ITEMS} line items are allowed."),
-        );
-    }
     items
         .iter()
         .enumerate()

@@ -1,0 +1,84 @@
+//! The one error type of every operation: a catalogued client error, or a failure of ours that
+//! the boundary logs and hides.
+
+use invoicer_api_types::ErrorCode;
+use invoicer_domain::validation::{FieldError, Violations};
+use invoicer_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The client's request was refused for a documented reason.
+    #[error("{code}: {detail}")]
+    Client {
+        code: ErrorCode,
+        detail: String,
+        errors: Vec<FieldError>,
+        extensions: serde_json::Map<String, serde_json::Value>,
+    },
+    /// The database cannot be reached; nothing was written.
+    #[error("database unavailable")]
+    Unavailable(#[source] StoreError),
+    /// Anything else: a bug or an unexpected database failure; nothing was written.
+    #[error("internal error")]
+    Internal(#[source] StoreError),
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::Client {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            extensions: serde_json::Map::new(),
+        }
+    }
+
+    pub fn with_errors(self, list: Vec<FieldError>) -> Self {
+        match self {
+            Self::Client {
+                code,
+                detail,
+                extensions,
+                ..
+            } => Self::Client {
+                code,
+                detail,
+                errors: list,
+                extensions,
+            },
+            other => other,
+        }
+    }
+
+    /// `invalid_request` listing every failing field.
+    pub fn invalid(v: Violations) -> Self {
+        let detail = format!("The request is not valid: {v}.");
+        Self::new(ErrorCode::InvalidRequest, detail).with_errors(v.into_vec())
+    }
+
+    /// `invalid_request` for one field.
+    pub fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        let mut v = Violations::new();
+        v.push(field, code, message);
+        Self::invalid(v)
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Client { code, .. } => *code,
+            Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            Self::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => Self::Unavailable(e),
+            other => Self::Internal(other),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

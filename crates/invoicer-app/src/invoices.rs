@@ -1,0 +1,455 @@
+//! Invoices and credit notes: create, read by id or number, list, edit while draft, and the
+//! lifecycle actions. Each operation is one transaction.
+
+use invoicer_api_types::{
+    invoice::{CreditNoteIn, InvoiceIn},
+    list::InvoiceListQuery,
+    time_fmt::parse_date,
+    ErrorCode,
+};
+use invoicer_domain::{
+    invoice::{Action, Content, Invoice, Kind, Status, TransitionRefused, MAX_LINE_ITEMS},
+    numbering,
+    party::Business,
+    tenant::Tenant,
+    totals::{self, Declared, Totals},
+    validation::Violations,
+};
+use invoicer_store::{
+    page::Page,
+    repo::{invoices, number_series},
+    Conn, Db,
+};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::{
+    error::{AppError, AppResult},
+    pagination,
+    parties::{load_business, load_customer},
+};
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+pub fn not_found(kind: Kind) -> AppError {
+    match kind {
+        Kind::Invoice => AppError::new(
+            ErrorCode::InvoiceNotFound,
+            "No invoice with this id or number exists in this account and environment.",
+        ),
+        Kind::CreditNote => AppError::new(
+            ErrorCode::CreditNoteNotFound,
+            "No credit note with this id or number exists in this account and environment.",
+        ),
+    }
+}
+
+fn check_line_count(count: usize) -> AppResult<()> {
+    if count > MAX_LINE_ITEMS {
+        return Err(AppError::new(
+            ErrorCode::TooManyLineItems,
+            format!("The document has {count} line items; at most {MAX_LINE_ITEMS} are allowed."),
+        ));
+    }
+    Ok(())
+}
+
+/// Finds a document by UUID or, once issued, by its number (`INV-2026-000001`).
+pub async fn resolve(
+    conn: &mut Conn,
+    tenant: Tenant,
+    kind: Kind,
+    reference: &str,
+) -> AppResult<Invoice> {
+    if let Ok(id) = Uuid::try_parse(reference) {
+        return invoices::get(conn, tenant, kind, id)
+            .await?
+            .ok_or_else(|| not_found(kind));
+    }
+    if !numbering::looks_like_number(reference) {
+        return Err(AppError::invalid_field(
+            "id",
+            "invalid_id",
+            format!("`{reference}` is neither a UUID nor a document number like INV-2026-000001."),
+        ));
+    }
+    let mut found = invoices::find_by_number(conn, tenant, kind, reference).await?;
+    match found.len() {
+        0 => Err(not_found(kind)),
+        1 => Ok(found.remove(0)),
+        _ => Err(AppError::new(
+            ErrorCode::InvoiceNumberAmbiguous,
+            format!("Several of your businesses issued a document numbered {reference}; address it by id."),
+        )),
+    }
+}
+
+/// Compares the client's declared totals with ours: exactly, or within its tolerance.
+fn check_declared(declared: &Option<Declared>, totals: &Totals) -> AppResult<()> {
+    let Some(declared) = declared else {
+        return Ok(());
+    };
+    let mismatches = totals::check_declared(declared, totals);
+    if mismatches.is_empty() {
+        return Ok(());
+    }
+    let (code, how) = match declared.tolerance {
+        Some(t) => (ErrorCode::TotalsMismatch, format!(" (tolerance ±{t})")),
+        None => (ErrorCode::DeclaredTotalsMismatch, String::new()),
+    };
+    let detail = mismatches
+        .iter()
+        .map(|m| {
+            format!(
+                "{} ({}) does not equal the computed {}{how}",
+                m.field.name(),
+                m.declared,
+                m.computed
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut v = Violations::new();
+    for m in &mismatches {
+        v.push(
+            format!("declared_totals.{}", m.field.name()),
+            "mismatch",
+            format!("Expected {}.", m.computed),
+        );
+    }
+    let mut err = AppError::new(code, format!("{detail}.")).with_errors(v.into_vec());
+    if let AppError::Client { extensions, .. } = &mut err {
+        let expected: serde_json::Map<_, _> = totals::TotalField::ALL
+            .iter()
+            .map(|f| {
+                (
+                    f.name().to_owned(),
+                    serde_json::Value::String(f.of(totals).to_string()),
+                )
+            })
+            .collect();
+        extensions.insert("expected".into(), expected.into());
+    }
+    Err(err)
+}
+
+async fn active_business(conn: &mut Conn, tenant: Tenant, id: Uuid) -> AppResult<Business> {
+    let business = load_business(conn, tenant, id).await?;
+    if business.archived {
+        return Err(AppError::new(
+            ErrorCode::BusinessArchived,
+            "The business is archived and takes no new invoices.",
+        ));
+    }
+    Ok(business)
+}
+
+async fn active_customer(conn: &mut Conn, tenant: Tenant, id: Uuid) -> AppResult<()> {
+    if load_customer(conn, tenant, id).await?.archived {
+        return Err(AppError::new(
+            ErrorCode::CustomerArchived,
+            "The customer is archived and cannot be invoiced.",
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a full invoice request and checks it against the parties; the draft to store.
+async fn build_draft(
+    conn: &mut Conn,
+    tenant: Tenant,
+    input: &InvoiceIn,
+    base: Option<&Invoice>,
+) -> AppResult<Invoice> {
+    check_line_count(input.line_count())?;
+    let new = input.parse().map_err(AppError::invalid)?;
+    let business = active_business(conn, tenant, new.business_id).await?;
+    active_customer(conn, tenant, new.customer_id).await?;
+    let currency = new.currency.or(business.default_currency).ok_or_else(|| {
+        AppError::invalid_field(
+            "currency",
+            "required",
+            "Give a currency: the business has no default_currency.",
+        )
+    })?;
+    let at = now();
+    let invoice = Invoice {
+        id: base.map_or_else(Uuid::now_v7, |b| b.id),
+        kind: Kind::Invoice,
+        business_id: new.business_id,
+        customer_id: new.customer_id,
+        credited_invoice_id: None,
+        status: Status::Draft,
+        number: None,
+        terms: new.terms.clone(),
+        content: new.content(currency),
+        issued_at: None,
+        paid_at: None,
+        voided_at: None,
+        created_at: base.map_or(at, |b| b.created_at),
+        updated_at: at,
+    };
+    check_declared(&new.declared, &invoice.totals())?;
+    Ok(invoice)
+}
+
+pub async fn create(db: &Db, tenant: Tenant, input: InvoiceIn) -> AppResult<Invoice> {
+    let mut tx = db.begin().await?;
+    let invoice = build_draft(&mut tx, tenant, &input, None).await?;
+    invoices::insert(&mut tx, tenant, &invoice).await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+pub async fn get(db: &Db, tenant: Tenant, kind: Kind, reference: &str) -> AppResult<Invoice> {
+    resolve(&mut *db.read().await?, tenant, kind, reference).await
+}
+
+pub async fn list(
+    db: &Db,
+    tenant: Tenant,
+    kind: Kind,
+    q: &InvoiceListQuery,
+) -> AppResult<Page<Invoice>> {
+    let mut v = Violations::new();
+    let page = pagination::parse(&mut v, q.limit.as_deref(), q.cursor.as_deref());
+    let uuid = |v: &mut Violations, field: &str, text: &Option<String>| {
+        text.as_deref().and_then(|t| match Uuid::try_parse(t) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                v.push(field, "invalid_id", format!("`{t}` is not a UUID."));
+                None
+            }
+        })
+    };
+    let filter = invoices::Filter {
+        status: q
+            .status
+            .as_deref()
+            .and_then(|s| v.check("status", s.parse::<Status>())),
+        customer_id: uuid(&mut v, "customer_id", &q.customer_id),
+        business_id: uuid(&mut v, "business_id", &q.business_id),
+        issue_date_from: q
+            .issue_date_from
+            .as_deref()
+            .and_then(|d| v.check("issue_date_from", parse_date(d))),
+        issue_date_to: q
+            .issue_date_to
+            .as_deref()
+            .and_then(|d| v.check("issue_date_to", parse_date(d))),
+    };
+    if !v.is_empty() {
+        return Err(AppError::invalid(v));
+    }
+    Ok(invoices::list(&mut *db.read().await?, tenant, kind, &filter, page).await?)
+}
+
+/// Edits a draft: the patch is laid over the stored invoice and the whole is validated again.
+pub async fn update(
+    db: &Db,
+    tenant: Tenant,
+    reference: &str,
+    patch: InvoiceIn,
+) -> AppResult<Invoice> {
+    if patch.is_empty() {
+        return Err(crate::parties::no_valid_fields());
+    }
+    check_line_count(patch.line_count())?;
+    let mut tx = db.begin().await?;
+    let current = resolve(&mut tx, tenant, Kind::Invoice, reference).await?;
+    if !current.status.is_editable() {
+        return Err(not_editable(current.status));
+    }
+    let merged = patch.merged_over(InvoiceIn::from(&current));
+    let updated = build_draft(&mut tx, tenant, &merged, Some(&current)).await?;
+    if !invoices::update_if_status(&mut tx, tenant, &updated, Status::Draft).await? {
+        return Err(not_editable(Status::Issued));
+    }
+    tx.commit().await?;
+    Ok(updated)
+}
+
+fn not_editable(status: Status) -> AppError {
+    AppError::new(
+        ErrorCode::InvoiceNotEditable,
+        format!("The invoice is {status}; only drafts can be edited."),
+    )
+}
+
+fn refused(e: TransitionRefused) -> AppError {
+    let code = match e.action {
+        Action::Issue => ErrorCode::InvoiceNotDraft,
+        Action::MarkPaid => ErrorCode::InvoiceNotPayable,
+        Action::Void => ErrorCode::InvoiceNotVoidable,
+    };
+    AppError::new(
+        code,
+        format!(
+            "{}{}.",
+            e.to_string()[..1].to_uppercase(),
+            &e.to_string()[1..]
+        ),
+    )
+}
+
+/// Draws the next number of the business's series for `kind` in the issue date's year.
+async fn next_number(
+    conn: &mut Conn,
+    tenant: Tenant,
+    business: &Business,
+    kind: Kind,
+    issue_date: time::Date,
+) -> AppResult<String> {
+    let prefix = match kind {
+        Kind::Invoice => &business.invoice_prefix,
+        Kind::CreditNote => &business.credit_note_prefix,
+    };
+    let year = issue_date.year();
+    let series = format!("{}:{}", kind.as_str(), numbering::series_key(prefix, year));
+    let seq = number_series::next(conn, tenant, business.id, &series).await?;
+    Ok(numbering::format_number(prefix, year, seq))
+}
+
+/// Applies a lifecycle action. Issuing numbers the invoice in the same transaction.
+pub async fn transition(
+    db: &Db,
+    tenant: Tenant,
+    reference: &str,
+    action: Action,
+) -> AppResult<Invoice> {
+    let mut tx = db.begin().await?;
+    let current = resolve(&mut tx, tenant, Kind::Invoice, reference).await?;
+    let status = current.status.apply(action).map_err(refused)?;
+    let at = now();
+    let mut next = Invoice {
+        status,
+        updated_at: at,
+        ..current.clone()
+    };
+    match action {
+        Action::Issue => {
+            let business = active_business(&mut tx, tenant, current.business_id).await?;
+            let issue_date = current.terms.issue_date.unwrap_or(at.date());
+            next.terms.issue_date = Some(issue_date);
+            next.number =
+                Some(next_number(&mut tx, tenant, &business, Kind::Invoice, issue_date).await?);
+            next.issued_at = Some(at);
+        }
+        Action::MarkPaid => next.paid_at = Some(at),
+        Action::Void => next.voided_at = Some(at),
+    }
+    if !invoices::update_if_status(&mut tx, tenant, &next, current.status).await? {
+        // Another request moved it first; report against the state it is in now.
+        drop(tx);
+        let now_status = get(db, tenant, Kind::Invoice, &current.id.to_string())
+            .await?
+            .status;
+        return Err(refused(TransitionRefused {
+            from: now_status,
+            action,
+        }));
+    }
+    tx.commit().await?;
+    Ok(next)
+}
+
+pub async fn create_credit_note(
+    db: &Db,
+    tenant: Tenant,
+    input: CreditNoteIn,
+) -> AppResult<Invoice> {
+    check_line_count(input.line_count())?;
+    let new = input.parse().map_err(AppError::invalid)?;
+    let mut tx = db.begin().await?;
+    let invoice = resolve(&mut tx, tenant, Kind::Invoice, &new.invoice_ref)
+        .await
+        .map_err(|e| match e {
+            AppError::Client {
+                code: ErrorCode::InvalidRequest,
+                ..
+            } => AppError::invalid_field(
+                "invoice_id",
+                "invalid_id",
+                "Give the id or number of an issued invoice.",
+            ),
+            other => other,
+        })?;
+    invoices::lock(&mut tx, tenant, invoice.id).await?;
+    if !matches!(invoice.status, Status::Issued | Status::Paid) {
+        return Err(AppError::new(
+            ErrorCode::InvoiceNotCreditable,
+            format!(
+                "The invoice is {}; only issued or paid invoices can be credited.",
+                invoice.status
+            ),
+        ));
+    }
+    let whole = new.lines.is_none();
+    let content = Content {
+        currency: invoice.content.currency,
+        lines: new.lines.unwrap_or_else(|| invoice.content.lines.clone()),
+        allowances_charges: if whole && new.allowances_charges.is_empty() {
+            invoice.content.allowances_charges.clone()
+        } else {
+            new.allowances_charges
+        },
+        prepaid: Decimal::ZERO,
+        vat_rounding: invoice.content.vat_rounding,
+    };
+    let credit_totals = totals::compute(&content);
+    check_declared(&new.declared, &credit_totals)?;
+    if credit_totals.tax_inclusive <= Decimal::ZERO {
+        return Err(AppError::invalid_field(
+            "line_items",
+            "not_positive",
+            "A credit note must credit a positive amount.",
+        ));
+    }
+    let credited: Decimal = invoices::credited_amounts(&mut tx, tenant, invoice.id)
+        .await?
+        .into_iter()
+        .sum();
+    let remaining = invoice.totals().tax_inclusive - credited;
+    if credit_totals.tax_inclusive > remaining {
+        return Err(AppError::new(
+            ErrorCode::CreditExceedsInvoice,
+            format!(
+                "The credit note totals {} {}, but only {} {} of invoice {} is left to credit.",
+                credit_totals.tax_inclusive,
+                content.currency,
+                remaining,
+                content.currency,
+                invoice.number.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
+    let business = load_business(&mut tx, tenant, invoice.business_id).await?;
+    let at = now();
+    let issue_date = new.terms.issue_date.unwrap_or(at.date());
+    let number = next_number(&mut tx, tenant, &business, Kind::CreditNote, issue_date).await?;
+    let note = Invoice {
+        id: Uuid::now_v7(),
+        kind: Kind::CreditNote,
+        business_id: invoice.business_id,
+        customer_id: invoice.customer_id,
+        credited_invoice_id: Some(invoice.id),
+        status: Status::Issued,
+        number: Some(number),
+        terms: invoicer_domain::invoice::Terms {
+            issue_date: Some(issue_date),
+            buyer_reference: invoice.terms.buyer_reference.clone(),
+            ..new.terms
+        },
+        content,
+        issued_at: Some(at),
+        paid_at: None,
+        voided_at: None,
+        created_at: at,
+        updated_at: at,
+    };
+    invoices::insert(&mut tx, tenant, &note).await?;
+    tx.commit().await?;
+    Ok(note)
+}

@@ -1,0 +1,12 @@
+//! The use cases of invoicer: one function per operation, each committing at most one
+//! transaction, so a failure leaves nothing behind. HTTP handlers, the CLI and workers all call
+//! these; none of them talks to the store directly.
+
+pub mod auth;
+pub mod error;
+pub mod invoices;
+pub mod keys;
+pub mod pagination;
+pub mod parties;
+
+pub use error::{AppError, AppResult};

@@ -1,0 +1,212 @@
+//! Businesses (sellers) and customers (buyers): create, get, list, update, archive.
+
+use invoicer_api_types::{
+    party::{BusinessIn, CustomerIn},
+    ErrorCode,
+};
+use invoicer_domain::{
+    party::{Business, Customer},
+    tenant::Tenant,
+};
+use invoicer_store::{
+    page::{Page, PageRequest},
+    repo::{businesses, customers},
+    Conn, Db,
+};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+pub fn business_not_found() -> AppError {
+    AppError::new(
+        ErrorCode::BusinessNotFound,
+        "No business with this id exists in this account and environment.",
+    )
+}
+
+pub fn customer_not_found() -> AppError {
+    AppError::new(
+        ErrorCode::CustomerNotFound,
+        "No customer with this id exists in this account and environment.",
+    )
+}
+
+pub async fn create_business(db: &Db, tenant: Tenant, input: BusinessIn) -> AppResult<Business> {
+    let new = input.parse().map_err(AppError::invalid)?;
+    let at = now();
+    let business = Business {
+        id: Uuid::now_v7(),
+        identity: new.identity,
+        default_currency: new.default_currency,
+        invoice_prefix: new.invoice_prefix,
+        credit_note_prefix: new.credit_note_prefix,
+        archived: false,
+        created_at: at,
+        updated_at: at,
+    };
+    let mut tx = db.begin().await?;
+    businesses::insert(&mut tx, tenant, &business).await?;
+    tx.commit().await?;
+    Ok(business)
+}
+
+pub async fn load_business(conn: &mut Conn, tenant: Tenant, id: Uuid) -> AppResult<Business> {
+    businesses::get(conn, tenant, id)
+        .await?
+        .ok_or_else(business_not_found)
+}
+
+pub async fn get_business(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<Business> {
+    load_business(&mut *db.read().await?, tenant, id).await
+}
+
+pub async fn list_businesses(
+    db: &Db,
+    tenant: Tenant,
+    page: PageRequest,
+) -> AppResult<Page<Business>> {
+    Ok(businesses::list(&mut *db.read().await?, tenant, page).await?)
+}
+
+pub async fn update_business(
+    db: &Db,
+    tenant: Tenant,
+    id: Uuid,
+    patch: BusinessIn,
+) -> AppResult<Business> {
+    if patch.is_empty() {
+        return Err(no_valid_fields());
+    }
+    let mut tx = db.begin().await?;
+    let current = load_business(&mut tx, tenant, id).await?;
+    if current.archived {
+        return Err(AppError::new(
+            ErrorCode::BusinessArchived,
+            "An archived business cannot be changed.",
+        ));
+    }
+    let new = patch
+        .merged_over(BusinessIn::from(&current))
+        .parse()
+        .map_err(AppError::invalid)?;
+    let updated = Business {
+        identity: new.identity,
+        default_currency: new.default_currency,
+        invoice_prefix: new.invoice_prefix,
+        credit_note_prefix: new.credit_note_prefix,
+        updated_at: now(),
+        ..current
+    };
+    businesses::update(&mut tx, tenant, &updated).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// Archives a business: it stays readable, with its invoices, but takes no new work.
+pub async fn archive_business(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<Business> {
+    let mut tx = db.begin().await?;
+    let current = load_business(&mut tx, tenant, id).await?;
+    if current.archived {
+        return Ok(current);
+    }
+    let archived = Business {
+        archived: true,
+        updated_at: now(),
+        ..current
+    };
+    businesses::update(&mut tx, tenant, &archived).await?;
+    tx.commit().await?;
+    Ok(archived)
+}
+
+pub async fn create_customer(db: &Db, tenant: Tenant, input: CustomerIn) -> AppResult<Customer> {
+    let identity = input.parse().map_err(AppError::invalid)?;
+    let at = now();
+    let customer = Customer {
+        id: Uuid::now_v7(),
+        identity,
+        archived: false,
+        created_at: at,
+        updated_at: at,
+    };
+    let mut tx = db.begin().await?;
+    customers::insert(&mut tx, tenant, &customer).await?;
+    tx.commit().await?;
+    Ok(customer)
+}
+
+pub async fn load_customer(conn: &mut Conn, tenant: Tenant, id: Uuid) -> AppResult<Customer> {
+    customers::get(conn, tenant, id)
+        .await?
+        .ok_or_else(customer_not_found)
+}
+
+pub async fn get_customer(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<Customer> {
+    load_customer(&mut *db.read().await?, tenant, id).await
+}
+
+pub async fn list_customers(
+    db: &Db,
+    tenant: Tenant,
+    page: PageRequest,
+) -> AppResult<Page<Customer>> {
+    Ok(customers::list(&mut *db.read().await?, tenant, page).await?)
+}
+
+pub async fn update_customer(
+    db: &Db,
+    tenant: Tenant,
+    id: Uuid,
+    patch: CustomerIn,
+) -> AppResult<Customer> {
+    if patch.is_empty() {
+        return Err(no_valid_fields());
+    }
+    let mut tx = db.begin().await?;
+    let current = load_customer(&mut tx, tenant, id).await?;
+    if current.archived {
+        return Err(AppError::new(
+            ErrorCode::CustomerArchived,
+            "An archived customer cannot be changed.",
+        ));
+    }
+    let identity = patch
+        .merged_over(CustomerIn::from(&current))
+        .parse()
+        .map_err(AppError::invalid)?;
+    let updated = Customer {
+        identity,
+        updated_at: now(),
+        ..current
+    };
+    customers::update(&mut tx, tenant, &updated).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+pub async fn archive_customer(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<Customer> {
+    let mut tx = db.begin().await?;
+    let current = load_customer(&mut tx, tenant, id).await?;
+    if current.archived {
+        return Ok(current);
+    }
+    let archived = Customer {
+        archived: true,
+        updated_at: now(),
+        ..current
+    };
+    customers::update(&mut tx, tenant, &archived).await?;
+    tx.commit().await?;
+    Ok(archived)
+}
+
+pub fn no_valid_fields() -> AppError {
+    AppError::new(
+        ErrorCode::NoValidFields,
+        "The body names no field that can be updated.",
+    )
+}
