@@ -13,6 +13,7 @@ pub mod mime;
 pub mod uncl1001;
 pub mod uncl1153;
 pub mod uncl2005;
+pub mod uncl4451;
 pub mod uncl4461;
 pub mod uncl5189;
 pub mod uncl5305;
@@ -144,6 +145,7 @@ mod tests {
             &uncl1001::PEPPOL_CREDIT_NOTE_TYPES,
             &uncl1153::REFERENCE_QUALIFIERS,
             &uncl2005::VAT_POINT_DATE_CODES,
+            &uncl4451::NOTE_SUBJECTS,
             &uncl4461::PAYMENT_MEANS,
             &uncl5189::ALLOWANCE_REASONS,
             &uncl5305::VAT_CATEGORIES,

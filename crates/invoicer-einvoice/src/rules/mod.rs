@@ -1,0 +1,102 @@
+//! The business rules, by official id, evaluated over the parsed tree.
+//!
+//! Each module holds one family of rules as the artefacts group them. A Schematron pattern
+//! applies only the first rule whose context matches a node; where two contexts of one pattern
+//! overlap, the code keeps that precedence and says so at the rule.
+
+use rust_decimal::Decimal;
+
+use crate::report::{Finding, Flag};
+use crate::tree::{Doc, El};
+
+mod cen_codes;
+mod cen_core;
+mod cen_syntax;
+mod cen_vat;
+mod checksums;
+mod peppol;
+mod peppol_national;
+mod ubl_cr_paths;
+mod xpath;
+
+/// Runs every rule over `doc`.
+pub(crate) fn check(doc: &Doc<'_>) -> Vec<Finding> {
+    let mut out = Out::default();
+    cen_core::check(doc, &mut out);
+    cen_vat::check(doc, &mut out);
+    cen_codes::check(doc, &mut out);
+    cen_syntax::check(doc, &mut out);
+    let peppol = peppol::Context::of(doc);
+    peppol::check(doc, &peppol, &mut out);
+    peppol_national::check(doc, &peppol, &mut out);
+    out.findings
+}
+
+/// Collects findings.
+#[derive(Default)]
+pub(crate) struct Out {
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl Out {
+    /// Reports `rule` at `at` unless `holds`.
+    pub(crate) fn assert(
+        &mut self,
+        holds: bool,
+        rule: &'static str,
+        flag: Flag,
+        at: El<'_, '_>,
+        message: &str,
+    ) {
+        if !holds {
+            self.fire(rule, flag, at, message);
+        }
+    }
+
+    pub(crate) fn fatal(&mut self, holds: bool, rule: &'static str, at: El<'_, '_>, message: &str) {
+        self.assert(holds, rule, Flag::Fatal, at, message);
+    }
+
+    pub(crate) fn warning(
+        &mut self,
+        holds: bool,
+        rule: &'static str,
+        at: El<'_, '_>,
+        message: &str,
+    ) {
+        self.assert(holds, rule, Flag::Warning, at, message);
+    }
+
+    pub(crate) fn fire(&mut self, rule: &'static str, flag: Flag, at: El<'_, '_>, message: &str) {
+        self.findings.push(Finding {
+            rule,
+            flag,
+            location: at.location(),
+            message: message.to_owned(),
+            computed: None,
+            declared: None,
+        });
+    }
+
+    /// Reports an arithmetic rule with the figure it computed and the one the document declares.
+    pub(crate) fn calculation(
+        &mut self,
+        holds: bool,
+        rule: &'static str,
+        at: El<'_, '_>,
+        message: &str,
+        computed: Option<Decimal>,
+        declared: Option<Decimal>,
+    ) {
+        if !holds {
+            self.findings.push(Finding {
+                rule,
+                flag: Flag::Fatal,
+                location: at.location(),
+                message: message.to_owned(),
+                computed: computed.map(|d| d.normalize().to_string()),
+                declared: declared.map(|d| d.normalize().to_string()),
+            });
+        }
+    }
+}

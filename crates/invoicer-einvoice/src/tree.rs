@@ -1,0 +1,331 @@
+//! The parsed document: a compact arena of elements that the rules walk without reparsing.
+//!
+//! Names are matched by namespace and local name, never by the prefix the sender chose, so
+//! `<cbc:ID>` and `<b:ID xmlns:b="…CommonBasicComponents-2">` are the same element.
+
+use std::borrow::Cow;
+
+use crate::report::DocumentKind;
+
+/// The namespaces rules talk about; everything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ns {
+    Cbc,
+    Cac,
+    Ext,
+    /// The Invoice-2 or CreditNote-2 document namespace.
+    Doc,
+    Other,
+}
+
+impl Ns {
+    pub(crate) const CBC: &'static str =
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+    pub(crate) const CAC: &'static str =
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
+    pub(crate) const EXT: &'static str =
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2";
+    pub(crate) const INVOICE: &'static str =
+        "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+    pub(crate) const CREDIT_NOTE: &'static str =
+        "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Ns::Cbc => "cbc:",
+            Ns::Cac => "cac:",
+            Ns::Ext => "ext:",
+            Ns::Doc => "",
+            Ns::Other => "*:",
+        }
+    }
+
+    /// Splits `cbc:ID` into its namespace and local name.
+    fn split(qname: &str) -> (Ns, &str) {
+        match qname.split_once(':') {
+            Some(("cbc", local)) => (Ns::Cbc, local),
+            Some(("cac", local)) => (Ns::Cac, local),
+            Some(("ext", local)) => (Ns::Ext, local),
+            Some((_, local)) => (Ns::Other, local),
+            None => (Ns::Doc, qname),
+        }
+    }
+}
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+#[derive(Debug)]
+pub(crate) struct Node<'a> {
+    pub(crate) ns: Ns,
+    pub(crate) name: &'a str,
+    pub(crate) parent: u32,
+    pub(crate) first_child: u32,
+    pub(crate) last_child: u32,
+    pub(crate) next_sibling: u32,
+    pub(crate) attrs: (u32, u32),
+    /// The element's own character data (text and CDATA children, concatenated).
+    pub(crate) text: Cow<'a, str>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Doc<'a> {
+    pub(crate) kind: DocumentKind,
+    pub(crate) nodes: Vec<Node<'a>>,
+    pub(crate) attrs: Vec<(&'a str, Cow<'a, str>)>,
+}
+
+impl<'a> Doc<'a> {
+    pub(crate) fn root(&self) -> El<'_, 'a> {
+        El { doc: self, id: 0 }
+    }
+
+    /// Every element in document order.
+    pub(crate) fn elements(&self) -> impl Iterator<Item = El<'_, 'a>> {
+        (0..self.nodes.len() as u32).map(move |id| El { doc: self, id })
+    }
+
+    pub(crate) fn is_invoice(&self) -> bool {
+        self.kind == DocumentKind::Invoice
+    }
+}
+
+/// A handle on one element of a [`Doc`].
+#[derive(Clone, Copy)]
+pub(crate) struct El<'d, 'a> {
+    doc: &'d Doc<'a>,
+    id: u32,
+}
+
+impl PartialEq for El<'_, '_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && std::ptr::eq(self.doc, other.doc)
+    }
+}
+
+impl std::fmt::Debug for El<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.location())
+    }
+}
+
+impl<'d, 'a> El<'d, 'a> {
+    fn node(self) -> &'d Node<'a> {
+        &self.doc.nodes[self.id as usize]
+    }
+
+    pub(crate) fn doc(self) -> &'d Doc<'a> {
+        self.doc
+    }
+
+    pub(crate) fn ns(self) -> Ns {
+        self.node().ns
+    }
+
+    pub(crate) fn local_name(self) -> &'d str {
+        self.node().name
+    }
+
+    /// Whether this element is `qname` (`cbc:ID`, `cac:Party`).
+    pub(crate) fn is(self, qname: &str) -> bool {
+        let (ns, local) = Ns::split(qname);
+        self.node().ns == ns && self.node().name == local
+    }
+
+    pub(crate) fn parent(self) -> Option<Self> {
+        let p = self.node().parent;
+        (p != NONE).then_some(El {
+            doc: self.doc,
+            id: p,
+        })
+    }
+
+    /// Ancestors, nearest first.
+    pub(crate) fn ancestors(self) -> impl Iterator<Item = Self> {
+        std::iter::successors(self.parent(), |e| e.parent())
+    }
+
+    pub(crate) fn children(self) -> impl Iterator<Item = Self> {
+        let doc = self.doc;
+        let first = self.node().first_child;
+        std::iter::successors((first != NONE).then_some(first), move |&id| {
+            let n = doc.nodes[id as usize].next_sibling;
+            (n != NONE).then_some(n)
+        })
+        .map(move |id| El { doc, id })
+    }
+
+    /// Every descendant in document order (the subtree is contiguous in the arena).
+    pub(crate) fn descendants(self) -> impl Iterator<Item = Self> {
+        let doc = self.doc;
+        let end = self.subtree_end();
+        (self.id + 1..end).map(move |id| El { doc, id })
+    }
+
+    fn subtree_end(self) -> u32 {
+        let mut e = self;
+        loop {
+            let n = e.node();
+            if n.next_sibling != NONE {
+                return n.next_sibling;
+            }
+            match e.parent() {
+                Some(p) => e = p,
+                None => return self.doc.nodes.len() as u32,
+            }
+        }
+    }
+
+    /// Children named `qname`.
+    pub(crate) fn all<'q>(self, qname: &'q str) -> impl Iterator<Item = Self> + 'q
+    where
+        'd: 'q,
+        'a: 'q,
+    {
+        let (ns, local) = Ns::split(qname);
+        self.children()
+            .filter(move |c| c.node().ns == ns && c.node().name == local)
+    }
+
+    /// The first child named `qname`.
+    pub(crate) fn child(self, qname: &str) -> Option<Self> {
+        self.all(qname).next()
+    }
+
+    pub(crate) fn has(self, qname: &str) -> bool {
+        self.child(qname).is_some()
+    }
+
+    /// Elements reached by a relative path of child steps, `cac:Party/cbc:EndpointID`, in
+    /// document order.
+    pub(crate) fn select(self, path: &'static str) -> Vec<Self> {
+        let mut current = vec![self];
+        for step in path.split('/') {
+            let mut next = Vec::new();
+            for e in current {
+                next.extend(e.all(step));
+            }
+            current = next;
+        }
+        current
+    }
+
+    /// The first element reached by `path` (see [`El::select`]).
+    pub(crate) fn find(self, path: &str) -> Option<Self> {
+        let mut steps = path.split('/');
+        let first = steps.next()?;
+        self.find_from(first, &mut steps.clone())
+    }
+
+    fn find_from<'p>(
+        self,
+        step: &str,
+        rest: &mut (impl Iterator<Item = &'p str> + Clone),
+    ) -> Option<Self> {
+        for c in self.all(step) {
+            let mut r = rest.clone();
+            match r.next() {
+                None => return Some(c),
+                Some(next) => {
+                    if let Some(found) = c.find_from(next, &mut r) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    pub(crate) fn exists(self, path: &str) -> bool {
+        self.find(path).is_some()
+    }
+
+    /// The element's own text, unnormalised.
+    pub(crate) fn raw_text(self) -> &'d str {
+        &self.node().text
+    }
+
+    /// XPath `normalize-space(.)` for a leaf; for an element with children, its string value.
+    pub(crate) fn text(self) -> Cow<'d, str> {
+        if self.node().first_child == NONE {
+            normalize(&self.node().text)
+        } else {
+            let mut all = String::from(&*self.node().text);
+            for d in self.descendants() {
+                all.push_str(&d.node().text);
+            }
+            Cow::Owned(normalize(&all).into_owned())
+        }
+    }
+
+    /// `normalize-space(path)` of the first element at `path`, empty when absent.
+    pub(crate) fn text_at(self, path: &str) -> Cow<'d, str> {
+        self.find(path)
+            .map(|e| e.text())
+            .unwrap_or(Cow::Borrowed(""))
+    }
+
+    pub(crate) fn attr(self, name: &str) -> Option<&'d str> {
+        let (from, to) = self.node().attrs;
+        self.doc.attrs[from as usize..to as usize]
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| &**v)
+    }
+
+    /// The XPath of this element, `/Invoice[1]/cac:InvoiceLine[3]/cbc:ID[1]`.
+    pub(crate) fn location(self) -> String {
+        let mut chain: Vec<El> = self.ancestors().collect();
+        chain.reverse();
+        chain.push(self);
+        let mut out = String::new();
+        for e in chain {
+            let n = e.node();
+            let position = match e.parent() {
+                None => 1,
+                Some(p) => {
+                    p.children()
+                        .take_while(|s| s.id != e.id)
+                        .filter(|s| s.node().ns == n.ns && s.node().name == n.name)
+                        .count()
+                        + 1
+                }
+            };
+            out.push('/');
+            out.push_str(n.ns.prefix());
+            out.push_str(n.name);
+            out.push('[');
+            out.push_str(&position.to_string());
+            out.push(']');
+        }
+        out
+    }
+}
+
+/// XPath `normalize-space`: trims and collapses runs of XML whitespace to one space.
+pub(crate) fn normalize(s: &str) -> Cow<'_, str> {
+    let is_ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let trimmed = s.trim_matches(is_ws);
+    let mut prev_ws = false;
+    let needs_work = trimmed.chars().any(|c| {
+        let bad = is_ws(c) && (c != ' ' || prev_ws);
+        prev_ws = is_ws(c);
+        bad
+    });
+    if !needs_work {
+        return Cow::Borrowed(trimmed);
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    let mut in_ws = false;
+    for c in trimmed.chars() {
+        if is_ws(c) {
+            in_ws = true;
+        } else {
+            if in_ws {
+                out.push(' ');
+                in_ws = false;
+            }
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}

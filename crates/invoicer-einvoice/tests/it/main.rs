@@ -1,0 +1,6 @@
+//! The validator's test suite: agreement with the official artefacts on the example corpus,
+//! one breaking and one passing document per rule, safe parsing, and generated invoices.
+
+mod corpus;
+mod parsing;
+mod support;
