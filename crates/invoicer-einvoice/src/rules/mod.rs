@@ -15,6 +15,7 @@ mod cen_syntax;
 mod cen_vat;
 mod checksums;
 mod peppol;
+mod peppol_de;
 mod peppol_national;
 mod ubl_cr_paths;
 mod xpath;
@@ -29,6 +30,7 @@ pub(crate) fn check(doc: &Doc<'_>) -> Vec<Finding> {
     let peppol = peppol::Context::of(doc);
     peppol::check(doc, &peppol, &mut out);
     peppol_national::check(doc, &peppol, &mut out);
+    peppol_de::check(doc, &peppol, &mut out);
     out.findings
 }
 
