@@ -52,7 +52,14 @@ impl AppError {
 
     /// `invalid_request` listing every failing field.
     pub fn invalid(v: Violations) -> Self {
-        let detail = format!("The request is not valid: {v}.");
+        let fields: Vec<&str> = v.as_slice().iter().map(|e| e.field.as_str()).collect();
+        let detail = match fields.len() {
+            1 => format!("1 field failed validation: {}. See `errors`.", fields[0]),
+            n => format!(
+                "{n} fields failed validation: {}. See `errors`.",
+                fields.join(", ")
+            ),
+        };
         Self::new(ErrorCode::InvalidRequest, detail).with_errors(v.into_vec())
     }
 

@@ -62,3 +62,14 @@ pub fn next_cursor<T>(
         None
     }
 }
+
+/// `limit` and `cursor` alone, as plain list routes take them.
+pub fn parse_only(limit: Option<&str>, cursor: Option<&str>) -> crate::AppResult<PageRequest> {
+    let mut v = Violations::new();
+    let page = parse(&mut v, limit, cursor);
+    if v.is_empty() {
+        Ok(page)
+    } else {
+        Err(crate::AppError::invalid(v))
+    }
+}

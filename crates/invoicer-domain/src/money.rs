@@ -95,7 +95,11 @@ pub const PERCENT: Bounds = Bounds {
     allow_negative: false,
 };
 /// Allowance, charge and prepaid amounts: below 10^12, up to 2 decimals, never negative.
-pub const AMOUNT: Bounds = Bounds { int_digits: 12, max_scale: 2, allow_negative: false };
+pub const AMOUNT: Bounds = Bounds {
+    int_digits: 12,
+    max_scale: 2,
+    allow_negative: false,
+};
 /// Declared totals: below 10^15, up to 2 decimals.
 pub const TOTAL: Bounds = Bounds {
     int_digits: 15,
@@ -122,20 +126,24 @@ pub fn parse_decimal(text: &str, bounds: Bounds) -> Result<Decimal, Invalid> {
             format!("`{t}` is not a decimal number; write it like \"1210.50\"."),
         ));
     }
-    let value = Decimal::from_str(t).map_err(|_| out_of_range(bounds))?;
+    let mut value = Decimal::from_str(t).map_err(|_| out_of_range(bounds))?;
     if value.is_sign_negative() && !value.is_zero() && !bounds.allow_negative {
         return Err(Invalid::new("negative", "Must not be negative."));
     }
-    if value.scale() > bounds.max_scale && value.normalize().scale() > bounds.max_scale {
-        return Err(Invalid::new(
-            "too_many_decimals",
-            format!("At most {} decimal places are allowed.", bounds.max_scale),
-        ));
+    if value.scale() > bounds.max_scale {
+        // Trailing zeros are not precision: "1.5000000" is 1.5.
+        value = value.normalize();
+        if value.scale() > bounds.max_scale {
+            return Err(Invalid::new(
+                "too_many_decimals",
+                format!("At most {} decimal places are allowed.", bounds.max_scale),
+            ));
+        }
     }
     if value.abs() >= Decimal::from(10u64.pow(bounds.int_digits)) {
         return Err(out_of_range(bounds));
     }
-    Ok(value.normalize())
+    Ok(value)
 }
 
 fn out_of_range(bounds: Bounds) -> Invalid {
@@ -171,7 +179,7 @@ mod tests {
     fn decimal_text_is_parsed_exactly_or_refused_with_a_reason() {
         assert_eq!(
             parse_decimal("1210.50", PRICE).unwrap().to_string(),
-            "1210.5"
+            "1210.50"
         );
         assert_eq!(
             parse_decimal("1e3", PRICE).unwrap_err().code,

@@ -46,7 +46,11 @@ pub struct Totals {
 /// Net amount of one line (BT-131), rounded.
 pub fn line_net(currency: Currency, line: &Line) -> Decimal {
     let gross = line.quantity * line.unit_price;
-    let adjust: Decimal = line.allowances_charges.iter().map(|ac| signed(currency, ac)).sum();
+    let adjust: Decimal = line
+        .allowances_charges
+        .iter()
+        .map(|ac| signed(currency, ac))
+        .sum();
     currency.round(gross + adjust)
 }
 

@@ -1,0 +1,9 @@
+//! Extractors whose rejections are our problems, never axum's plain-text ones.
+
+mod auth;
+mod json;
+mod query;
+
+pub use auth::{Admin, Auth, Read, Write};
+pub use json::Json;
+pub use query::Query;

@@ -1,0 +1,200 @@
+//! The OpenAPI 3.1 document: paths and schemas come from the handlers' annotations (the router
+//! and the document are built together, so neither can miss a route); error responses are
+//! added here from the error catalog.
+
+use std::collections::BTreeMap;
+
+use invoicer_api_types::{problem::ErrorCodeOut, ErrorCode, FieldErrorOut, Problem};
+use utoipa::{
+    openapi::{
+        path::Operation,
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+        ContentBuilder, Ref, ResponseBuilder,
+    },
+    Modify, OpenApi,
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "invoicer",
+        description = "Self-hostable invoicing API: exact money math, EN 16931 totals, gapless numbering. \
+                       Every error is application/problem+json with a stable `code`; see /errors.",
+    ),
+    components(schemas(Problem, FieldErrorOut, ErrorCodeOut)),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("inv_test_… / inv_live_…")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key_header",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+    }
+}
+
+/// The codes an operation can answer with, besides success.
+pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec<ErrorCode> {
+    use ErrorCode::*;
+    let mut codes = vec![InternalError];
+    if authenticated {
+        codes.extend([
+            MissingApiKey,
+            InvalidAuthorizationScheme,
+            InvalidApiKeyFormat,
+            InvalidApiKey,
+            ApiKeyRevoked,
+            ApiKeyExpired,
+            InsufficientScope,
+            IpNotAllowed,
+            ServiceUnavailable,
+        ]);
+    }
+    if has_body {
+        codes.extend([
+            InvalidRequest,
+            MalformedJson,
+            UnsupportedMediaType,
+            PayloadTooLarge,
+        ]);
+    }
+    let specific: &[ErrorCode] = match operation_id {
+        "list_businesses" | "list_customers" | "list_invoices" | "list_credit_notes"
+        | "list_api_keys" => &[InvalidRequest],
+        "get_business" | "archive_business" => &[InvalidRequest, BusinessNotFound],
+        "update_business" => &[BusinessNotFound, BusinessArchived, NoValidFields],
+        "get_customer" | "archive_customer" => &[InvalidRequest, CustomerNotFound],
+        "update_customer" => &[CustomerNotFound, CustomerArchived, NoValidFields],
+        "create_invoice" => &[
+            BusinessNotFound,
+            CustomerNotFound,
+            BusinessArchived,
+            CustomerArchived,
+            DeclaredTotalsMismatch,
+            TotalsMismatch,
+            TooManyLineItems,
+        ],
+        "update_invoice" => &[
+            InvoiceNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotEditable,
+            NoValidFields,
+            BusinessNotFound,
+            CustomerNotFound,
+            BusinessArchived,
+            CustomerArchived,
+            DeclaredTotalsMismatch,
+            TotalsMismatch,
+            TooManyLineItems,
+        ],
+        "get_invoice" => &[InvalidRequest, InvoiceNotFound, InvoiceNumberAmbiguous],
+        "issue_invoice" => &[
+            InvalidRequest,
+            InvoiceNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotDraft,
+            BusinessArchived,
+        ],
+        "mark_invoice_paid" => &[
+            InvalidRequest,
+            InvoiceNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotPayable,
+        ],
+        "void_invoice" => &[
+            InvalidRequest,
+            InvoiceNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotVoidable,
+        ],
+        "create_credit_note" => &[
+            InvoiceNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotCreditable,
+            CreditExceedsInvoice,
+            DeclaredTotalsMismatch,
+            TotalsMismatch,
+            TooManyLineItems,
+        ],
+        "get_credit_note" => &[InvalidRequest, CreditNoteNotFound, InvoiceNumberAmbiguous],
+        "get_api_key" | "revoke_api_key" => &[InvalidRequest, ApiKeyNotFound],
+        "get_error" => &[ErrorCodeNotFound],
+        "readyz" => &[ServiceUnavailable],
+        _ => &[],
+    };
+    codes.extend_from_slice(specific);
+    codes.sort_by_key(|c| (c.status(), c.as_str()));
+    codes.dedup();
+    codes
+}
+
+fn add_errors(operation: &mut Operation, has_body: bool) {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    let authenticated = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let mut by_status: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
+    for code in errors_of(&id, has_body, authenticated) {
+        by_status.entry(code.status()).or_default().push(code);
+    }
+    for (status, codes) in by_status {
+        let list = codes
+            .iter()
+            .map(|c| format!("`{}`", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let response = ResponseBuilder::new()
+            .description(format!("Problem with `code` one of: {list}."))
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build();
+        operation
+            .responses
+            .responses
+            .insert(status.to_string(), response.into());
+    }
+}
+
+/// Adds every operation's error responses and both ways of sending a key.
+pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    for item in api.paths.paths.values_mut() {
+        for (op, has_body) in [
+            (&mut item.get, false),
+            (&mut item.delete, false),
+            (&mut item.post, true),
+            (&mut item.patch, true),
+            (&mut item.put, true),
+        ] {
+            if let Some(op) = op.as_mut() {
+                let has_body = has_body && op.request_body.is_some();
+                if let Some(security) = op.security.as_mut() {
+                    if !security.is_empty() {
+                        security.push(utoipa::openapi::security::SecurityRequirement::new::<
+                            _,
+                            _,
+                            &str,
+                        >("api_key_header", []));
+                    }
+                }
+                add_errors(op, has_body);
+            }
+        }
+    }
+    api
+}

@@ -1,0 +1,55 @@
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
+use invoicer_api_types::{
+    invoice::{CreditNoteIn, InvoiceOut},
+    list::{InvoiceListQuery, ListOut},
+};
+use invoicer_app::invoices;
+use invoicer_domain::invoice::Kind;
+
+use super::list_out;
+use crate::{
+    extract::{Auth, Json, Query, Read, Write},
+    problem::ApiError,
+    state::AppState,
+};
+
+/// Credit an issued invoice, wholly (no `line_items`) or in part. The credit note is issued at
+/// once with the next number of the business's credit note series.
+#[utoipa::path(post, path = "/v1/credit_notes", tag = "credit_notes", operation_id = "create_credit_note",
+    request_body = CreditNoteIn, responses((status = 201, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn create_credit_note(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Json(input): Json<CreditNoteIn>,
+) -> Result<(StatusCode, Json<InvoiceOut>), ApiError> {
+    let note = invoices::create_credit_note(&state.db, auth.tenant, input).await?;
+    Ok((StatusCode::CREATED, Json(InvoiceOut::from(&note))))
+}
+
+/// List credit notes, oldest first.
+#[utoipa::path(get, path = "/v1/credit_notes", tag = "credit_notes", operation_id = "list_credit_notes",
+    params(InvoiceListQuery), responses((status = 200, body = ListOut<InvoiceOut>)), security(("api_key" = [])))]
+pub async fn list_credit_notes(
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    Query(q): Query<InvoiceListQuery>,
+) -> Result<Json<ListOut<InvoiceOut>>, ApiError> {
+    let page = invoices::list(&state.db, auth.tenant, Kind::CreditNote, &q).await?;
+    Ok(Json(list_out(page, |i| i.id, |x| InvoiceOut::from(x))))
+}
+
+/// Get a credit note by id or number (`CN-2026-000001`).
+#[utoipa::path(get, path = "/v1/credit_notes/{id}", tag = "credit_notes", operation_id = "get_credit_note",
+    params(("id" = String, Path, description = "UUID or credit note number")),
+    responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn get_credit_note(
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    let note = invoices::get(&state.db, auth.tenant, Kind::CreditNote, &id).await?;
+    Ok(Json(InvoiceOut::from(&note)))
+}

@@ -1,0 +1,79 @@
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
+use invoicer_api_types::{
+    list::{ListOut, ListQuery},
+    party::{CustomerIn, CustomerOut},
+};
+use invoicer_app::{pagination, parties};
+
+use super::{list_out, uuid_path};
+use crate::{
+    extract::{Auth, Json, Query, Read, Write},
+    problem::ApiError,
+    state::AppState,
+};
+
+/// Create a customer (a buyer).
+#[utoipa::path(post, path = "/v1/customers", tag = "customers", operation_id = "create_customer",
+    request_body = CustomerIn, responses((status = 201, body = CustomerOut)), security(("api_key" = [])))]
+pub async fn create_customer(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Json(input): Json<CustomerIn>,
+) -> Result<(StatusCode, Json<CustomerOut>), ApiError> {
+    let b = parties::create_customer(&state.db, auth.tenant, input).await?;
+    Ok((StatusCode::CREATED, Json(CustomerOut::from(&b))))
+}
+
+/// List customers, oldest first.
+#[utoipa::path(get, path = "/v1/customers", tag = "customers", operation_id = "list_customers",
+    params(ListQuery), responses((status = 200, body = ListOut<CustomerOut>)), security(("api_key" = [])))]
+pub async fn list_customers(
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<ListOut<CustomerOut>>, ApiError> {
+    let page = pagination::parse_only(q.limit.as_deref(), q.cursor.as_deref())?;
+    let page = parties::list_customers(&state.db, auth.tenant, page).await?;
+    Ok(Json(list_out(page, |b| b.id, |x| CustomerOut::from(x))))
+}
+
+/// Get a customer.
+#[utoipa::path(get, path = "/v1/customers/{id}", tag = "customers", operation_id = "get_customer",
+    params(("id" = String, Path)), responses((status = 200, body = CustomerOut)), security(("api_key" = [])))]
+pub async fn get_customer(
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerOut>, ApiError> {
+    let b = parties::get_customer(&state.db, auth.tenant, uuid_path(&id)?).await?;
+    Ok(Json(CustomerOut::from(&b)))
+}
+
+/// Update a customer: send only the fields that change.
+#[utoipa::path(patch, path = "/v1/customers/{id}", tag = "customers", operation_id = "update_customer",
+    params(("id" = String, Path)), request_body = CustomerIn, responses((status = 200, body = CustomerOut)),
+    security(("api_key" = [])))]
+pub async fn update_customer(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+    Json(patch): Json<CustomerIn>,
+) -> Result<Json<CustomerOut>, ApiError> {
+    let b = parties::update_customer(&state.db, auth.tenant, uuid_path(&id)?, patch).await?;
+    Ok(Json(CustomerOut::from(&b)))
+}
+
+/// Archive a customer: it stays readable but cannot be invoiced.
+#[utoipa::path(delete, path = "/v1/customers/{id}", tag = "customers", operation_id = "archive_customer",
+    params(("id" = String, Path)), responses((status = 200, body = CustomerOut)), security(("api_key" = [])))]
+pub async fn archive_customer(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+) -> Result<Json<CustomerOut>, ApiError> {
+    let b = parties::archive_customer(&state.db, auth.tenant, uuid_path(&id)?).await?;
+    Ok(Json(CustomerOut::from(&b)))
+}

@@ -1,0 +1,111 @@
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+};
+use invoicer_api_types::{
+    invoice::{InvoiceIn, InvoiceOut},
+    list::{InvoiceListQuery, ListOut},
+};
+use invoicer_app::invoices;
+use invoicer_domain::invoice::{Action, Kind};
+
+use super::list_out;
+use crate::{
+    extract::{Auth, Json, Query, Read, Write},
+    problem::ApiError,
+    state::AppState,
+};
+
+/// Create a draft invoice; every total is computed.
+#[utoipa::path(post, path = "/v1/invoices", tag = "invoices", operation_id = "create_invoice",
+    request_body = InvoiceIn, responses((status = 201, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn create_invoice(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Json(input): Json<InvoiceIn>,
+) -> Result<(StatusCode, Json<InvoiceOut>), ApiError> {
+    let invoice = invoices::create(&state.db, auth.tenant, input).await?;
+    Ok((StatusCode::CREATED, Json(InvoiceOut::from(&invoice))))
+}
+
+/// List invoices, oldest first, with filters.
+#[utoipa::path(get, path = "/v1/invoices", tag = "invoices", operation_id = "list_invoices",
+    params(InvoiceListQuery), responses((status = 200, body = ListOut<InvoiceOut>)), security(("api_key" = [])))]
+pub async fn list_invoices(
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    Query(q): Query<InvoiceListQuery>,
+) -> Result<Json<ListOut<InvoiceOut>>, ApiError> {
+    let page = invoices::list(&state.db, auth.tenant, Kind::Invoice, &q).await?;
+    Ok(Json(list_out(page, |i| i.id, |x| InvoiceOut::from(x))))
+}
+
+/// Get an invoice by id or, once issued, by number (`INV-2026-000001`).
+#[utoipa::path(get, path = "/v1/invoices/{id}", tag = "invoices", operation_id = "get_invoice",
+    params(("id" = String, Path, description = "UUID or invoice number")),
+    responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn get_invoice(
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    let invoice = invoices::get(&state.db, auth.tenant, Kind::Invoice, &id).await?;
+    Ok(Json(InvoiceOut::from(&invoice)))
+}
+
+/// Edit a draft invoice: send only what changes; `line_items` replaces every line.
+#[utoipa::path(patch, path = "/v1/invoices/{id}", tag = "invoices", operation_id = "update_invoice",
+    params(("id" = String, Path, description = "UUID or invoice number")), request_body = InvoiceIn,
+    responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn update_invoice(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+    Json(patch): Json<InvoiceIn>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    let invoice = invoices::update(&state.db, auth.tenant, &id, patch).await?;
+    Ok(Json(InvoiceOut::from(&invoice)))
+}
+
+async fn act(
+    state: AppState,
+    auth: Auth<Write>,
+    id: String,
+    action: Action,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    let invoice = invoices::transition(&state.db, auth.tenant, &id, action).await?;
+    Ok(Json(InvoiceOut::from(&invoice)))
+}
+
+/// Issue a draft: it gets the next number of its business's series and can no longer be edited.
+#[utoipa::path(post, path = "/v1/invoices/{id}/issue", tag = "invoices", operation_id = "issue_invoice",
+    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn issue_invoice(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    act(state, auth, id, Action::Issue).await
+}
+
+/// Mark an issued invoice paid.
+#[utoipa::path(post, path = "/v1/invoices/{id}/mark_paid", tag = "invoices", operation_id = "mark_invoice_paid",
+    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn mark_invoice_paid(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    act(state, auth, id, Action::MarkPaid).await
+}
+
+/// Void a draft or issued invoice.
+#[utoipa::path(post, path = "/v1/invoices/{id}/void", tag = "invoices", operation_id = "void_invoice",
+    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn void_invoice(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    act(state, auth, id, Action::Void).await
+}

@@ -1,0 +1,41 @@
+//! One module per resource. Handlers are glue: extract the caller and the input, call one `app`
+//! operation, map the result to its wire type.
+
+pub mod api_keys;
+pub mod businesses;
+pub mod credit_notes;
+pub mod customers;
+pub mod errors;
+pub mod health;
+pub mod invoices;
+
+use invoicer_api_types::list::ListOut;
+use invoicer_store::page::Page;
+use uuid::Uuid;
+
+use crate::problem::ApiError;
+
+/// A page as the wire's list envelope.
+pub fn list_out<T, O>(
+    page: Page<T>,
+    id: impl Fn(&T) -> Uuid,
+    view: impl Fn(&T) -> O,
+) -> ListOut<O> {
+    ListOut {
+        object: "list".into(),
+        next_cursor: invoicer_app::pagination::next_cursor(&page, id),
+        has_more: page.has_more,
+        data: page.items.iter().map(view).collect(),
+    }
+}
+
+/// A path id that must be a UUID.
+pub fn uuid_path(text: &str) -> Result<Uuid, ApiError> {
+    Uuid::try_parse(text).map_err(|_| {
+        ApiError(invoicer_app::AppError::invalid_field(
+            "id",
+            "invalid_id",
+            format!("`{text}` is not a UUID."),
+        ))
+    })
+}

@@ -1,0 +1,136 @@
+//! Configuration: one typed struct per command, each field a flag, an `INVOICER_*` variable and a
+//! default, checked at start with errors that name the variable.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "invoicer",
+    version,
+    about = "Self-hostable invoicing API server"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// `sqlite://FILE` (created if missing) or `postgres://USER@HOST/DB`. A bare path means SQLite.
+    #[arg(
+        long,
+        env = "INVOICER_DATABASE_URL",
+        default_value = "sqlite://invoicer.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// Log lines as human-readable text or as JSON objects.
+    #[arg(long, env = "INVOICER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database and serve the API.
+    Serve(Serve),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage API keys without the API (bootstrap and recovery).
+    #[command(subcommand)]
+    Keys(Keys),
+}
+
+#[derive(Debug, Args)]
+pub struct Serve {
+    /// Address to listen on.
+    #[arg(long, env = "INVOICER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The URL clients reach this server at; problem `type` URIs start with it.
+    /// Default: `http://` and the listen address.
+    #[arg(long, env = "INVOICER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Keys {
+    /// Create a key and print its secret once.
+    Create {
+        #[arg(long, default_value = "CLI key")]
+        name: String,
+        /// test or live.
+        #[arg(long, default_value = "test")]
+        environment: String,
+        /// Comma-separated: read, write, admin.
+        #[arg(long, default_value = "read,write,admin", value_delimiter = ',')]
+        scopes: Vec<String>,
+        /// The account; default: the first one.
+        #[arg(long)]
+        account: Option<uuid::Uuid>,
+    },
+    /// List the keys of an account and environment.
+    List {
+        #[arg(long, default_value = "test")]
+        environment: String,
+        #[arg(long)]
+        account: Option<uuid::Uuid>,
+    },
+    /// Revoke a key by id.
+    Revoke {
+        id: uuid::Uuid,
+        #[arg(long, default_value = "test")]
+        environment: String,
+        #[arg(long)]
+        account: Option<uuid::Uuid>,
+    },
+}
+
+/// Normalises the database URL: a bare path is a SQLite file, and SQLite files are created when
+/// missing.
+pub fn database_url(raw: &str) -> anyhow::Result<String> {
+    let url = if raw.contains("://") || raw.starts_with("sqlite:") {
+        raw.to_owned()
+    } else {
+        format!("sqlite://{raw}")
+    };
+    if url.starts_with("sqlite:") {
+        if url.contains(":memory:") {
+            anyhow::bail!(
+                "INVOICER_DATABASE_URL: an in-memory SQLite database is not supported; give a file"
+            );
+        }
+        return Ok(if url.contains("mode=") {
+            url
+        } else if url.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        });
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(url);
+    }
+    anyhow::bail!("INVOICER_DATABASE_URL: `{raw}` is neither sqlite://FILE nor postgres://…")
+}
+
+impl Serve {
+    pub fn public_url(&self) -> anyhow::Result<String> {
+        let url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen));
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            anyhow::bail!("INVOICER_PUBLIC_URL: `{url}` must start with http:// or https://");
+        }
+        Ok(url.trim_end_matches('/').to_owned())
+    }
+}

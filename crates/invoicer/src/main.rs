@@ -1,0 +1,184 @@
+//! The one binary: `serve`, `migrate`, `keys`.
+
+mod config;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Parser;
+use config::{Cli, Command, Keys, LogFormat};
+use invoicer_api_types::api_key::ApiKeyOut;
+use invoicer_app::keys;
+use invoicer_domain::{api_key::Environment, tenant::Tenant};
+use invoicer_store::{Db, DbConfig};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logs(cli.global.log_format);
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INVOICER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn connect(raw_url: &str) -> anyhow::Result<Db> {
+    let url = config::database_url(raw_url)?;
+    let db = Db::connect(&DbConfig::new(url))
+        .await
+        .context("INVOICER_DATABASE_URL: cannot open the database")?;
+    db.migrate().await.context("migrating the database")?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = connect(&cli.global.database_url).await?;
+    match cli.command {
+        Command::Migrate => {
+            tracing::info!("database migrated");
+            Ok(())
+        }
+        Command::Serve(serve) => {
+            let public_url = serve.public_url()?;
+            if let Some(key) = keys::bootstrap(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                // Shown once, on stdout, alone on its line; it is stored only as a hash.
+                println!("{}", key.expose());
+                tracing::info!(
+                    "created the default account; its test key is the line above on stdout"
+                );
+            }
+            let listener = tokio::net::TcpListener::bind(serve.listen)
+                .await
+                .with_context(|| format!("INVOICER_LISTEN: cannot listen on {}", serve.listen))?;
+            tracing::info!(listen = %listener.local_addr()?, %public_url, backend = ?db.backend(), "serving");
+            let app = invoicer_http::build(invoicer_http::AppState {
+                db: db.clone(),
+                public_url,
+            });
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+            db.close().await;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Keys(command) => run_keys(&db, command).await,
+    }
+}
+
+async fn tenant(db: &Db, account: Option<uuid::Uuid>, environment: &str) -> anyhow::Result<Tenant> {
+    let environment: Environment = environment
+        .parse()
+        .map_err(|e: invoicer_domain::validation::Invalid| anyhow::anyhow!(e.message))?;
+    let account_id = match account {
+        Some(a) => a,
+        None => keys::default_account(db)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    Ok(Tenant {
+        account_id,
+        environment,
+    })
+}
+
+async fn run_keys(db: &Db, command: Keys) -> anyhow::Result<()> {
+    let app_err = |e: invoicer_app::AppError| anyhow::anyhow!("{e}");
+    match command {
+        Keys::Create {
+            name,
+            environment,
+            scopes,
+            account,
+        } => {
+            let tenant = tenant(db, account, &environment).await?;
+            let input = invoicer_api_types::api_key::ApiKeyIn {
+                name: Some(name),
+                environment: Some(environment),
+                scopes: Some(scopes),
+                ..Default::default()
+            };
+            let new = input.parse().map_err(|v| anyhow::anyhow!("{v}"))?;
+            let (key, secret) = keys::create(db, tenant, new).await.map_err(app_err)?;
+            eprintln!(
+                "created key {} ({}), scopes {:?}; the secret below is shown once:",
+                key.id, key.environment, key.scopes
+            );
+            println!("{}", secret.expose());
+        }
+        Keys::List {
+            environment,
+            account,
+        } => {
+            let tenant = tenant(db, account, &environment).await?;
+            let mut page = invoicer_store::page::PageRequest {
+                limit: 100,
+                after: None,
+            };
+            loop {
+                let keys = keys::list(db, tenant, page).await.map_err(app_err)?;
+                for k in &keys.items {
+                    println!("{}", serde_json::to_string(&ApiKeyOut::from(k))?);
+                }
+                match (keys.has_more, keys.items.last()) {
+                    (true, Some(last)) => page.after = Some(last.id),
+                    _ => break,
+                }
+            }
+        }
+        Keys::Revoke {
+            id,
+            environment,
+            account,
+        } => {
+            let tenant = tenant(db, account, &environment).await?;
+            let key = keys::revoke(db, tenant, id).await.map_err(app_err)?;
+            println!("{}", serde_json::to_string(&ApiKeyOut::from(&key))?);
+        }
+    }
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; in-flight requests then finish before the server stops.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
