@@ -3,4 +3,6 @@
 
 mod corpus;
 mod parsing;
+mod rules_cen;
+mod rules_vat;
 mod support;

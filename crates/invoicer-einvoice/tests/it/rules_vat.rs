@@ -1,0 +1,157 @@
+//! The ten rules of each VAT category: a clean document per category, and one mutation per
+//! rule that breaks it. Categories are built from the standard-rated base by swapping codes,
+//! rates and totals.
+
+use crate::support::{assert_each_fires, Doc};
+
+/// (code, rule prefix, rate written on lines, VAT amount, exemption reason code)
+const CATEGORIES: &[(&str, &str, Option<&str>, &str, Option<&str>)] = &[
+    ("S", "BR-S", Some("20"), "40.00", None),
+    ("Z", "BR-Z", Some("0"), "0.00", None),
+    ("E", "BR-E", Some("0"), "0.00", Some("VATEX-EU-132")),
+    ("AE", "BR-AE", Some("0"), "0.00", Some("VATEX-EU-AE")),
+    ("K", "BR-IC", Some("0"), "0.00", Some("VATEX-EU-IC")),
+    ("G", "BR-G", Some("0"), "0.00", Some("VATEX-EU-G")),
+    ("L", "BR-AF", Some("7"), "14.00", None),
+    ("M", "BR-AG", Some("7"), "14.00", None),
+    ("O", "BR-O", None, "0.00", Some("VATEX-EU-O")),
+];
+
+/// The position of the VAT breakdown's TaxScheme among all `<cac:TaxScheme>` of the base.
+const BREAKDOWN_SCHEME: usize = 5;
+
+fn category_doc(code: &str) -> Doc {
+    let &(_, _, rate, tax, reason) = CATEGORIES.iter().find(|c| c.0 == code).expect("a category");
+    let total = |amount: &str| format!("{:.2}", 200.0 + amount.parse::<f64>().expect("a number"));
+    let mut doc = Doc::invoice()
+        .all("<cbc:ID>S</cbc:ID>", &format!("<cbc:ID>{code}</cbc:ID>"))
+        .all(
+            "<cbc:Percent>20</cbc:Percent>",
+            &rate
+                .map(|r| format!("<cbc:Percent>{r}</cbc:Percent>"))
+                .unwrap_or_default(),
+        )
+        .all(">40.00</cbc:TaxAmount>", &format!(">{tax}</cbc:TaxAmount>"))
+        .all(">240.00<", &format!(">{}<", total(tax)));
+    if let Some(reason) = reason {
+        doc = doc.nth(
+            BREAKDOWN_SCHEME,
+            "<cac:TaxScheme>",
+            &format!(
+                "<cbc:TaxExemptionReasonCode>{reason}</cbc:TaxExemptionReasonCode><cac:TaxScheme>"
+            ),
+        );
+    }
+    if code == "O" {
+        doc = doc
+            .drop_nth(1, "<cac:PartyTaxScheme>")
+            .drop_nth(1, "<cac:PartyTaxScheme>");
+    }
+    doc
+}
+
+#[test]
+fn a_document_in_each_vat_category_breaks_no_rule() {
+    for (code, ..) in CATEGORIES {
+        let report = category_doc(code).report();
+        assert!(
+            report.findings.is_empty(),
+            "category {code}: {:#?}",
+            report.findings
+        );
+    }
+}
+
+fn rule(prefix: &str, n: usize) -> &'static str {
+    Box::leak(format!("{prefix}-{n:02}").into_boxed_str())
+}
+
+#[test]
+fn each_vat_category_rule_fires_when_broken() {
+    let mut cases = Vec::new();
+    for &(code, prefix, rate, tax, reason) in CATEGORIES {
+        let doc = || category_doc(code);
+        let id = format!("<cbc:ID>{code}</cbc:ID>");
+        cases.push((rule(prefix, 1), doc().drop("<cac:TaxSubtotal>")));
+        let wrong_ids = match code {
+            "O" => doc().before("<cac:PartyLegalEntity>", "<cac:PartyTaxScheme><cbc:CompanyID>FR12345678901</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"),
+            "AE" | "K" => doc().drop_nth(2, "<cac:PartyTaxScheme>"),
+            _ => doc().drop_nth(1, "<cac:PartyTaxScheme>"),
+        };
+        for n in 2..=4 {
+            cases.push((rule(prefix, n), wrong_ids.clone()));
+        }
+        // Lines are the 4th and 5th category, the document allowance the 1st, the charge the 2nd.
+        for (n, position) in [(5, 4), (6, 1), (7, 2)] {
+            let broken = match rate {
+                None => doc().nth(position, &id, &format!("{id}<cbc:Percent>0</cbc:Percent>")),
+                Some(r) => {
+                    let bad = match r {
+                        "20" => "0",
+                        "7" => "-1",
+                        _ => "5",
+                    };
+                    doc().nth(
+                        position,
+                        &format!("<cbc:Percent>{r}</cbc:Percent>"),
+                        &format!("<cbc:Percent>{bad}</cbc:Percent>"),
+                    )
+                }
+            };
+            cases.push((rule(prefix, n), broken));
+        }
+        cases.push((
+            rule(prefix, 8),
+            doc().set(">200.00</cbc:TaxableAmount>", ">250.00</cbc:TaxableAmount>"),
+        ));
+        cases.push((
+            rule(prefix, 9),
+            doc().nth(
+                2,
+                &format!(">{tax}</cbc:TaxAmount>"),
+                ">5.55</cbc:TaxAmount>",
+            ),
+        ));
+        let reason_flipped = match reason {
+            Some(r) => doc().set(
+                &format!("<cbc:TaxExemptionReasonCode>{r}</cbc:TaxExemptionReasonCode>"),
+                "",
+            ),
+            None => doc().nth(
+                BREAKDOWN_SCHEME,
+                "<cac:TaxScheme>",
+                "<cbc:TaxExemptionReason>Exempt</cbc:TaxExemptionReason><cac:TaxScheme>",
+            ),
+        };
+        cases.push((rule(prefix, 10), reason_flipped));
+    }
+    let o = || category_doc("O");
+    let k = || category_doc("K");
+    cases.extend([
+        ("BR-O-11", o().before("</cac:TaxTotal>", "<cac:TaxSubtotal><cbc:TaxableAmount currencyID=\"EUR\">0.00</cbc:TaxableAmount><cbc:TaxAmount currencyID=\"EUR\">0.00</cbc:TaxAmount><cac:TaxCategory><cbc:ID>Z</cbc:ID><cbc:Percent>0</cbc:Percent><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:TaxSubtotal>")),
+        ("BR-O-12", o().nth(4, "<cbc:ID>O</cbc:ID>", "<cbc:ID>Z</cbc:ID>")),
+        ("BR-O-13", o().nth(1, "<cbc:ID>O</cbc:ID>", "<cbc:ID>Z</cbc:ID>")),
+        ("BR-O-14", o().nth(2, "<cbc:ID>O</cbc:ID>", "<cbc:ID>Z</cbc:ID>")),
+        ("BR-IC-11", k().drop("<cbc:ActualDeliveryDate>").drop("<cac:InvoicePeriod>")),
+        ("BR-IC-12", k().drop_nth(3, "<cac:Country>")),
+        ("BR-B-01", Doc::invoice().all("<cbc:ID>S</cbc:ID>", "<cbc:ID>B</cbc:ID>")),
+        ("BR-B-02", Doc::invoice().nth(4, "<cbc:ID>S</cbc:ID>", "<cbc:ID>B</cbc:ID>")),
+    ]);
+    assert_each_fires(cases);
+}
+
+#[test]
+fn split_payment_between_italian_parties_is_accepted() {
+    let doc = Doc::invoice()
+        .all(
+            ">FR</cbc:IdentificationCode>",
+            ">IT</cbc:IdentificationCode>",
+        )
+        .all("<cbc:ID>S</cbc:ID>", "<cbc:ID>B</cbc:ID>");
+    let report = doc.report();
+    assert!(
+        !report.findings.iter().any(|f| f.rule.starts_with("BR-B-")),
+        "{:#?}",
+        report.findings
+    );
+}
