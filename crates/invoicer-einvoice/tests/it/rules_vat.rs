@@ -5,7 +5,15 @@
 use crate::support::{assert_each_fires, Doc};
 
 /// (code, rule prefix, rate written on lines, VAT amount, exemption reason code)
-const CATEGORIES: &[(&str, &str, Option<&str>, &str, Option<&str>)] = &[
+type Category = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    Option<&'static str>,
+);
+
+const CATEGORIES: &[Category] = &[
     ("S", "BR-S", Some("20"), "40.00", None),
     ("Z", "BR-Z", Some("0"), "0.00", None),
     ("E", "BR-E", Some("0"), "0.00", Some("VATEX-EU-132")),
