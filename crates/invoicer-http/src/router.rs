@@ -83,21 +83,33 @@ async fn route_not_found() -> Response {
 }
 
 pub fn build(state: AppState) -> Router {
+    build_with(state, Router::new())
+}
+
+/// The API plus `extra` routes under the same layers (tests add a panicking route this way).
+pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
     let (router, api) = api().split_for_parts();
+    let router = router.merge(extra);
     let document = serde_json::to_string(&openapi::finish(api)).unwrap_or_default();
+    let router = router.route(
+        "/openapi.json",
+        get(move || {
+            let document = document.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    document,
+                )
+            }
+        }),
+    );
+    layered(router, state)
+}
+
+/// Wraps routes in the layers every request passes through: request id, trace span, body
+/// limit, the problem renderer, the panic catcher, and the fallback for unknown routes.
+pub fn layered(router: Router<AppState>, state: AppState) -> Router {
     router
-        .route(
-            "/openapi.json",
-            get(move || {
-                let document = document.clone();
-                async move {
-                    (
-                        [(axum::http::header::CONTENT_TYPE, "application/json")],
-                        document,
-                    )
-                }
-            }),
-        )
         .fallback(route_not_found)
         .layer(CatchPanicLayer::custom(problem::panic_response))
         .layer(middleware::from_fn_with_state(

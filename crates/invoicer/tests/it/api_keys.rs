@@ -1,0 +1,79 @@
+//! Keys through the API: the secret is shown once, stored as a hash, and keys stay in their
+//! environment.
+
+use serde_json::json;
+
+use crate::{
+    both,
+    support::{assert_problem, error_fields, TestApp},
+};
+
+both!(
+    a_created_key_shows_its_secret_once_and_works,
+    keys_are_listed_without_secrets,
+    key_requests_are_validated,
+    a_test_key_cannot_create_a_live_key,
+    an_unknown_key_id_is_api_key_not_found,
+);
+
+async fn a_created_key_shows_its_secret_once_and_works(app: &TestApp) {
+    let created = app
+        .post(
+            "/v1/api_keys",
+            json!({"name": "billing", "scopes": ["read"]}),
+        )
+        .await;
+    let body = created.ok(201).clone();
+    let secret = body["secret"].as_str().unwrap();
+    assert!(secret.starts_with("inv_test_") && secret.len() == 41);
+    assert_eq!(body["prefix"], secret[..13]);
+    assert_eq!(body["scopes"], json!(["read"]));
+    let fetched = app.get(&format!("/v1/api_keys/{}", created.id())).await;
+    assert!(fetched.ok(200).get("secret").is_none());
+    assert_eq!(app.get_as(secret, "/v1/businesses").await.status, 200);
+}
+
+async fn keys_are_listed_without_secrets(app: &TestApp) {
+    app.post("/v1/api_keys", json!({})).await.ok(201);
+    let list = app.get("/v1/api_keys").await;
+    let data = list.ok(200)["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2);
+    assert!(data.iter().all(|k| k.get("secret").is_none()));
+    assert!(
+        !list.body.to_string().contains(&app.key),
+        "a secret leaked into a list"
+    );
+}
+
+async fn key_requests_are_validated(app: &TestApp) {
+    let resp = app
+        .post("/v1/api_keys", json!({"scopes": ["read", "sudo"], "expires_at": "tomorrow", "allowed_ips": ["10.0.0.0/33"]}))
+        .await;
+    assert_problem(&resp, 400, "invalid_request");
+    assert_eq!(
+        error_fields(&resp),
+        vec!["scopes[1]", "expires_at", "allowed_ips[0]"]
+    );
+}
+
+async fn a_test_key_cannot_create_a_live_key(app: &TestApp) {
+    let resp = app
+        .post("/v1/api_keys", json!({"environment": "live"}))
+        .await;
+    assert_problem(&resp, 400, "invalid_request");
+    assert_eq!(error_fields(&resp), vec!["environment"]);
+}
+
+async fn an_unknown_key_id_is_api_key_not_found(app: &TestApp) {
+    let id = uuid::Uuid::now_v7();
+    assert_problem(
+        &app.get(&format!("/v1/api_keys/{id}")).await,
+        404,
+        "api_key_not_found",
+    );
+    assert_problem(
+        &app.delete(&format!("/v1/api_keys/{id}")).await,
+        404,
+        "api_key_not_found",
+    );
+}

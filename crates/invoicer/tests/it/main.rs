@@ -1,0 +1,14 @@
+//! THE integration suite: the real server over HTTP on a random port, on SQLite and on
+//! PostgreSQL. Its modules mirror the routes.
+
+mod support;
+
+mod api_keys;
+mod auth;
+mod businesses;
+mod credit_notes;
+mod envelope;
+mod invoices;
+mod numbering;
+mod openapi;
+mod tenancy;

@@ -1,0 +1,84 @@
+//! The OpenAPI document describes every route the router serves, with its error responses.
+
+use crate::support::{Store, TestApp};
+
+#[tokio::test]
+async fn every_route_is_documented_with_its_errors() {
+    let app = TestApp::spawn(Store::Sqlite).await;
+    let doc = app.send(app.client.get(app.url("/openapi.json"))).await;
+    let doc = doc.ok(200).clone();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    let expected = [
+        ("post", "/v1/businesses"),
+        ("get", "/v1/businesses"),
+        ("get", "/v1/businesses/{id}"),
+        ("patch", "/v1/businesses/{id}"),
+        ("delete", "/v1/businesses/{id}"),
+        ("post", "/v1/customers"),
+        ("get", "/v1/customers"),
+        ("get", "/v1/customers/{id}"),
+        ("patch", "/v1/customers/{id}"),
+        ("delete", "/v1/customers/{id}"),
+        ("post", "/v1/invoices"),
+        ("get", "/v1/invoices"),
+        ("get", "/v1/invoices/{id}"),
+        ("patch", "/v1/invoices/{id}"),
+        ("post", "/v1/invoices/{id}/issue"),
+        ("post", "/v1/invoices/{id}/mark_paid"),
+        ("post", "/v1/invoices/{id}/void"),
+        ("post", "/v1/credit_notes"),
+        ("get", "/v1/credit_notes"),
+        ("get", "/v1/credit_notes/{id}"),
+        ("post", "/v1/api_keys"),
+        ("get", "/v1/api_keys"),
+        ("get", "/v1/api_keys/{id}"),
+        ("delete", "/v1/api_keys/{id}"),
+        ("get", "/errors"),
+        ("get", "/errors/{code}"),
+        ("get", "/healthz"),
+        ("get", "/readyz"),
+    ];
+    let documented: usize = paths
+        .values()
+        .map(|item| item.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        documented,
+        expected.len(),
+        "the document has routes this list lacks"
+    );
+    for (method, path) in expected {
+        let op = &paths[path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        assert!(
+            op["operationId"].is_string(),
+            "{method} {path} has no operation id"
+        );
+        // Every route is served: the router answers anything but route_not_found.
+        let url = app.url(
+            &path
+                .replace("{id}", "00000000-0000-7000-8000-000000000000")
+                .replace("{code}", "internal_error"),
+        );
+        let resp = app
+            .send(
+                app.client
+                    .request(method.to_uppercase().parse().unwrap(), url)
+                    .bearer_auth(&app.key),
+            )
+            .await;
+        assert_ne!(resp.body["code"], "route_not_found", "{method} {path}");
+        assert_ne!(resp.body["code"], "method_not_allowed", "{method} {path}");
+        if op.get("security").is_some() {
+            let unauthorized = &op["responses"]["401"]["description"];
+            assert!(
+                unauthorized.as_str().unwrap().contains("missing_api_key"),
+                "{method} {path}"
+            );
+        }
+        assert!(op["responses"]["500"].is_object(), "{method} {path}");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    app.finish().await;
+}

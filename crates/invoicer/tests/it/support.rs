@@ -1,0 +1,395 @@
+//! The test harness: the real server on port 0 over a real database, and a client.
+//!
+//! Every test runs twice, on SQLite (a temp file) and on PostgreSQL (a schema of its own in the
+//! database named by `INVOICER_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test`).
+//! When PostgreSQL cannot be reached, the PostgreSQL half fails and says so: it never skips.
+
+use std::{net::SocketAddr, sync::OnceLock};
+
+use invoicer_domain::{api_key::Environment, tenant::Tenant};
+use invoicer_store::{Db, DbConfig};
+use reqwest::{header::HeaderMap, Method};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_url() -> String {
+    std::env::var("INVOICER_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A database of its own for one test: a temp SQLite file or a fresh PostgreSQL schema.
+pub struct TestDb {
+    pub url: String,
+    pub schema: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(store: Store) -> TestDb {
+        match store {
+            Store::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temp dir for the SQLite file");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("invoicer.db").display()
+                );
+                TestDb {
+                    url,
+                    schema: None,
+                    _dir: Some(dir),
+                }
+            }
+            Store::Postgres => {
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let base = postgres_url();
+                admin_execute(&base, &format!("CREATE SCHEMA {schema}")).await;
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                TestDb {
+                    url,
+                    schema: Some(schema),
+                    _dir: None,
+                }
+            }
+        }
+    }
+
+    pub async fn drop_schema(&self) {
+        if let Some(schema) = &self.schema {
+            admin_execute(&postgres_url(), &format!("DROP SCHEMA {schema} CASCADE")).await;
+        }
+    }
+}
+
+async fn admin_execute(url: &str, sql: &str) {
+    use sqlx::{Connection, Executor};
+    let mut conn = sqlx::PgConnection::connect(url).await.unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is required for this test and is not reachable at {url} ({e}). Start it, or point \
+             INVOICER_TEST_POSTGRES_URL at one."
+        )
+    });
+    conn.execute(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub test_db: TestDb,
+    /// A test-environment key with every scope.
+    pub key: String,
+    pub account_id: uuid::Uuid,
+    pub client: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    #[track_caller]
+    pub fn ok(&self, status: u16) -> &Value {
+        assert_eq!(self.status, status, "unexpected response: {:#}", self.body);
+        &self.body
+    }
+
+    pub fn id(&self) -> String {
+        self.body["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {:#}", self.body))
+            .to_owned()
+    }
+}
+
+/// Checks the whole problem envelope of an error response.
+#[track_caller]
+pub fn assert_problem(resp: &Resp, status: u16, code: &str) {
+    let body = &resp.body;
+    assert_eq!(resp.status, status, "status of {body:#}");
+    assert_eq!(body["code"], code, "code of {body:#}");
+    assert_eq!(
+        resp.header("content-type"),
+        Some("application/problem+json")
+    );
+    let catalogued = invoicer_api_types::ErrorCode::from_code(code).expect("a catalogued code");
+    assert_eq!(body["status"], status);
+    assert_eq!(body["title"], catalogued.title());
+    assert!(
+        body["type"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with(&format!("/errors/{code}")),
+        "{body:#}"
+    );
+    assert!(
+        !body["detail"].as_str().unwrap_or_default().is_empty(),
+        "{body:#}"
+    );
+    assert!(body["errors"].is_array(), "{body:#}");
+    let request_id = body["request_id"].as_str().unwrap_or_default();
+    assert!(!request_id.is_empty());
+    assert_eq!(resp.header("x-request-id"), Some(request_id));
+}
+
+/// The fields named in a problem's `errors`.
+pub fn error_fields(resp: &Resp) -> Vec<String> {
+    resp.body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn runtime_init() {
+    static LOGS: OnceLock<()> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        if std::env::var_os("INVOICER_TEST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter("info,sqlx=warn")
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
+impl TestApp {
+    pub async fn spawn(store: Store) -> TestApp {
+        Self::spawn_with(store, |router| router).await
+    }
+
+    /// Spawns the server with extra routes wrapped in the same layers (for the panic test).
+    pub async fn spawn_with(
+        store: Store,
+        extra: impl FnOnce(
+            axum::Router<invoicer_http::AppState>,
+        ) -> axum::Router<invoicer_http::AppState>,
+    ) -> TestApp {
+        runtime_init();
+        let test_db = TestDb::new(store).await;
+        let db = Db::connect(&DbConfig::new(&test_db.url))
+            .await
+            .expect("connect to the test database");
+        db.migrate().await.expect("migrate the test database");
+        let key = invoicer_app::keys::bootstrap(&db)
+            .await
+            .expect("bootstrap")
+            .expect("a fresh database")
+            .expose()
+            .to_owned();
+        let account_id = invoicer_app::keys::default_account(&db)
+            .await
+            .expect("default account");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let addr = listener.local_addr().expect("local addr");
+        let state = invoicer_http::AppState {
+            db: db.clone(),
+            public_url: format!("http://{addr}"),
+        };
+        let app = invoicer_http::router::build_with(state, extra(axum::Router::new()));
+        let server = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("server");
+        });
+        TestApp {
+            addr,
+            db,
+            test_db,
+            key,
+            account_id,
+            client: reqwest::Client::new(),
+            server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A request carrying the default key.
+    pub fn req(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&self.key)
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(self.req(Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(self.req(Method::POST, path).json(&body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Resp {
+        self.send(self.req(Method::PATCH, path).json(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.send(self.req(Method::DELETE, path)).await
+    }
+
+    pub async fn get_as(&self, key: &str, path: &str) -> Resp {
+        self.send(self.client.get(self.url(path)).bearer_auth(key))
+            .await
+    }
+
+    pub async fn post_as(&self, key: &str, path: &str, body: Value) -> Resp {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .bearer_auth(key)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// A key of another tenant: a new account (or this one) in `environment`.
+    pub async fn other_key(
+        &self,
+        new_account: bool,
+        environment: Environment,
+        scopes: &[&str],
+    ) -> String {
+        let account_id = if new_account {
+            invoicer_app::keys::create_account(&self.db, "Other")
+                .await
+                .expect("account")
+        } else {
+            self.account_id
+        };
+        let new = invoicer_api_types::api_key::ApiKeyIn {
+            scopes: Some(scopes.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        }
+        .parse()
+        .expect("valid key request");
+        let (_, secret) = invoicer_app::keys::create(
+            &self.db,
+            Tenant {
+                account_id,
+                environment,
+            },
+            new,
+        )
+        .await
+        .expect("key");
+        secret.expose().to_owned()
+    }
+
+    pub async fn business(&self) -> Value {
+        self.post("/v1/businesses", json!({"legal_name": "Acme BV", "country": "NL", "default_currency": "EUR", "vat_id": "NL123456789B01"}))
+            .await
+            .ok(201)
+            .clone()
+    }
+
+    pub async fn customer(&self) -> Value {
+        self.post(
+            "/v1/customers",
+            json!({"name": "Globex GmbH", "country": "DE"}),
+        )
+        .await
+        .ok(201)
+        .clone()
+    }
+
+    /// A business, a customer, and the body of a valid one-line invoice between them.
+    pub async fn invoice_body(&self) -> Value {
+        let b = self.business().await;
+        let c = self.customer().await;
+        json!({
+            "business_id": b["id"], "customer_id": c["id"],
+            "issue_date": "2026-03-01",
+            "line_items": [{"description": "Consulting", "quantity": "10", "unit_code": "HUR", "unit_price": "100.00", "vat_category": "S", "vat_rate": "21"}]
+        })
+    }
+
+    pub async fn draft(&self) -> Value {
+        let body = self.invoice_body().await;
+        self.post("/v1/invoices", body).await.ok(201).clone()
+    }
+
+    pub async fn issued(&self) -> Value {
+        let draft = self.draft().await;
+        self.post(
+            &format!("/v1/invoices/{}/issue", draft["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await
+        .ok(200)
+        .clone()
+    }
+
+    pub async fn finish(self) {
+        self.server.abort();
+        self.db.close().await;
+        self.test_db.drop_schema().await;
+    }
+}
+
+/// Declares tests that run once per store: `both!(name, …)` turns each `async fn name(app:
+/// TestApp)` into `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                use $crate::support::{Store, TestApp};
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = TestApp::spawn(Store::Sqlite).await;
+                    super::$name(&app).await;
+                    app.finish().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let app = TestApp::spawn(Store::Postgres).await;
+                    super::$name(&app).await;
+                    app.finish().await;
+                }
+            }
+        )*
+    };
+}
