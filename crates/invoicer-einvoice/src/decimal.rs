@@ -14,21 +14,26 @@ pub(crate) fn parse(s: &str) -> Option<Decimal> {
         return None;
     }
     let negative = s.starts_with('-');
-    // rust_decimal keeps 28 digits; trailing fraction zeros carry no value, so drop them first.
-    let frac = frac.trim_end_matches('0');
-    let int = int.trim_start_matches('0');
-    let mut text = String::with_capacity(int.len() + frac.len() + 3);
-    if negative {
-        text.push('-');
-    }
-    text.push_str(if int.is_empty() { "0" } else { int });
-    if !frac.is_empty() {
-        text.push('.');
-        text.push_str(frac);
-    }
-    text.parse::<Decimal>()
+    let compose = |int: &str, frac: &str| {
+        let mut text = String::with_capacity(int.len() + frac.len() + 3);
+        if negative {
+            text.push('-');
+        }
+        text.push_str(if int.is_empty() { "0" } else { int });
+        if !frac.is_empty() {
+            text.push('.');
+            text.push_str(frac);
+        }
+        text
+    };
+    // Keep the written scale (190.00 stays 190.00) unless the figure has more digits than
+    // rust_decimal's 28; then drop the zeros that carry no value and try again.
+    compose(int, frac)
+        .parse::<Decimal>()
+        .or_else(|_| {
+            compose(int.trim_start_matches('0'), frac.trim_end_matches('0')).parse::<Decimal>()
+        })
         .ok()
-        .or_else(|| Decimal::from_scientific(&text).ok())
 }
 
 /// XPath `round(x * 100) div 100`: to two decimals, halves towards positive infinity.

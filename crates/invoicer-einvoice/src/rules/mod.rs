@@ -96,8 +96,8 @@ impl Out {
                 flag: Flag::Fatal,
                 location: at.location(),
                 message: message.to_owned(),
-                computed: computed.map(|d| d.normalize().to_string()),
-                declared: declared.map(|d| d.normalize().to_string()),
+                computed: computed.map(|d| d.to_string()),
+                declared: declared.map(|d| d.to_string()),
             });
         }
     }

@@ -4,5 +4,7 @@
 mod corpus;
 mod parsing;
 mod rules_cen;
+mod rules_national;
+mod rules_peppol;
 mod rules_vat;
 mod support;
