@@ -764,6 +764,66 @@ mod tests {
         );
     }
 
+    /// A document holding exactly the elements (and attribute) of one unused path.
+    fn document_with(path: &str) -> String {
+        let path = path.trim_start_matches("//");
+        let steps = &alternatives(Box::leak(path.to_owned().into_boxed_str()))[0];
+        let (last, inner) = steps.split_last().expect("a step");
+        let mut elements: Vec<&str> = inner.to_vec();
+        let attribute = match last.strip_prefix('@') {
+            Some(a) => Some(a),
+            None => {
+                elements.push(last);
+                None
+            }
+        };
+        if elements.is_empty() {
+            elements.push("cbc:Note");
+        }
+        let mut xml = String::from(
+            "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" \
+             xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\" \
+             xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\" \
+             xmlns:ext=\"urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2\">",
+        );
+        for (i, e) in elements.iter().enumerate() {
+            xml.push('<');
+            xml.push_str(e);
+            if i == elements.len() - 1 {
+                if let Some(a) = attribute {
+                    xml.push_str(&format!(" {a}=\"x\""));
+                }
+            }
+            xml.push('>');
+        }
+        xml.push('x');
+        for e in elements.iter().rev() {
+            xml.push_str(&format!("</{e}>"));
+        }
+        xml.push_str("</Invoice>");
+        xml
+    }
+
+    #[test]
+    fn each_unused_element_rule_fires_on_a_document_holding_that_element() {
+        let mut silent = Vec::new();
+        for (rule, _, path) in UNUSED {
+            let report = crate::validate(document_with(path).as_bytes());
+            if !report.findings.iter().any(|f| f.rule == *rule) {
+                silent.push(*rule);
+            }
+        }
+        assert!(silent.is_empty(), "did not fire: {silent:?}");
+    }
+
+    #[test]
+    fn unused_element_rules_ignore_the_same_name_elsewhere() {
+        // UBL-CR-005 is the document's cbc:UUID; a line's UUID is UBL-CR-5xx's business.
+        let xml = document_with("cac:InvoiceLine/cbc:UUID");
+        let report = crate::validate(xml.as_bytes());
+        assert!(!report.findings.iter().any(|f| f.rule == "UBL-CR-005"));
+    }
+
     #[test]
     fn every_unused_path_compiles_into_the_tries() {
         let t = tries();

@@ -6,5 +6,6 @@ mod parsing;
 mod rules_cen;
 mod rules_national;
 mod rules_peppol;
+mod rules_syntax;
 mod rules_vat;
 mod support;
