@@ -3,6 +3,7 @@
 
 mod corpus;
 mod parsing;
+mod properties;
 mod rules_cen;
 mod rules_national;
 mod rules_peppol;
