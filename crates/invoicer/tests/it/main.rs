@@ -11,4 +11,6 @@ mod envelope;
 mod invoices;
 mod numbering;
 mod openapi;
+mod reachability;
+mod readme;
 mod tenancy;

@@ -1,16 +1,11 @@
 //! Issued numbers are gapless and unique per business and series, even under concurrency and
 //! across server processes sharing one PostgreSQL.
 
-use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
-};
-
 use serde_json::{json, Value};
 
 use crate::{
     both,
-    support::{Store, TestApp, TestDb},
+    support::{start_server, Store, TestApp, TestDb},
 };
 
 both!(concurrent_issuing_in_one_process_leaves_no_gap);
@@ -46,55 +41,6 @@ async fn concurrent_issuing_in_one_process_leaves_no_gap(app: &TestApp) {
     }
     let numbers = issue_all(&app.client, &app.key, &[app.url("")], &ids).await;
     assert_eq!(numbers, (1..=30).collect::<Vec<_>>());
-}
-
-/// A server process of the real binary.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `invoicer serve` on port 0; returns it and the bootstrap key it printed, if any.
-fn start_server(database_url: &str, expect_key: bool) -> (Server, Option<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_invoicer"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("INVOICER_DATABASE_URL", database_url)
-        .env("INVOICER_LOG_FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the invoicer binary");
-    let key = expect_key.then(|| {
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("read the key");
-        line.trim().to_owned()
-    });
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let base = loop {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).expect("read logs") > 0,
-            "the server exited before serving"
-        );
-        let Ok(log) = serde_json::from_str::<Value>(&line) else {
-            continue;
-        };
-        if log["message"] == "serving" {
-            break format!("http://{}", log["listen"].as_str().unwrap());
-        }
-    };
-    // Keep draining the logs so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in stderr.lines() {});
-    (Server { child, base }, key)
 }
 
 #[tokio::test]

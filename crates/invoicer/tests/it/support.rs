@@ -4,7 +4,12 @@
 //! database named by `INVOICER_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test`).
 //! When PostgreSQL cannot be reached, the PostgreSQL half fails and says so: it never skips.
 
-use std::{net::SocketAddr, sync::OnceLock};
+use std::{
+    io::{BufRead, BufReader},
+    net::SocketAddr,
+    process::{Child, Command, Stdio},
+    sync::OnceLock,
+};
 
 use invoicer_domain::{api_key::Environment, tenant::Tenant};
 use invoicer_store::{Db, DbConfig};
@@ -392,4 +397,53 @@ macro_rules! both {
             }
         )*
     };
+}
+
+/// A server process of the real binary.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `invoicer serve` on port 0; returns it and the bootstrap key it printed, if any.
+pub fn start_server(database_url: &str, expect_key: bool) -> (Server, Option<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_invoicer"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("INVOICER_DATABASE_URL", database_url)
+        .env("INVOICER_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the invoicer binary");
+    let key = expect_key.then(|| {
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("read the key");
+        line.trim().to_owned()
+    });
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let base = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).expect("read logs") > 0,
+            "the server exited before serving"
+        );
+        let Ok(log) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        if log["message"] == "serving" {
+            break format!("http://{}", log["listen"].as_str().unwrap());
+        }
+    };
+    // Keep draining the logs so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    (Server { child, base }, key)
 }

@@ -1,0 +1,70 @@
+//! The README's walk-through, run verbatim against the real binary: it must stay true.
+
+use std::process::Command;
+
+use crate::support::start_server;
+
+const README: &str = include_str!("../../../../README.md");
+
+/// The `sh` blocks between two headings, minus the lines that set `KEY` and `API`, which the
+/// reader fills in by hand.
+fn walkthrough() -> String {
+    let start = README
+        .find("## Walk-through")
+        .expect("a walk-through section");
+    let end = README[start..]
+        .find("\n## Configuration")
+        .map_or(README.len(), |e| start + e);
+    let mut script = String::new();
+    let mut in_block = false;
+    for line in README[start..end].lines() {
+        match line.trim_start() {
+            "```sh" => in_block = true,
+            "```" => in_block = false,
+            l if in_block && !l.starts_with("export KEY=") && !l.starts_with("export API=") => {
+                script.push_str(line);
+                script.push('\n');
+            }
+            _ => {}
+        }
+    }
+    script
+}
+
+#[tokio::test]
+async fn the_readme_walkthrough_works_verbatim() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("readme.db").display());
+    let (server, key) = start_server(&url, true);
+    let script = walkthrough();
+    assert!(script.contains("curl"), "the walk-through has no commands");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("bash")
+            .args(["-c", &format!("set -euo pipefail\n{script}")])
+            .env("KEY", key.unwrap())
+            .env("API", &server.base)
+            .output()
+            .expect("bash runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the walk-through failed:\n{stdout}\n{stderr}"
+    );
+    for expected in [
+        "\"payable\": \"1306.80\"",
+        "\"code\": \"invoice_not_editable\"",
+        "\"paid\"",
+        "CN-",
+        "\"read\"",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "`{expected}` missing from the walk-through's output:\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains("null\n\"paid\""), "{stdout}");
+}
