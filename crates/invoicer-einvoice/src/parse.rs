@@ -69,37 +69,6 @@ fn malformed(xml: &[u8], offset: usize, what: &str) -> Rejection {
     )
 }
 
-fn utf8<'a>(xml: &[u8], offset: usize, bytes: &'a [u8]) -> Result<&'a str, Rejection> {
-    std::str::from_utf8(bytes).map_err(|_| malformed(xml, offset, "invalid UTF-8 in a name"))
-}
-
-fn cow_utf8<'a>(
-    xml: &[u8],
-    offset: usize,
-    bytes: Cow<'a, [u8]>,
-) -> Result<Cow<'a, str>, Rejection> {
-    match bytes {
-        Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed),
-        Cow::Owned(b) => String::from_utf8(b)
-            .map(Cow::Owned)
-            .map_err(|e| e.utf8_error()),
-    }
-    .map_err(|_| malformed(xml, offset, "invalid UTF-8 in character data"))
-}
-
-fn namespace(resolved: &ResolveResult) -> Ns {
-    match resolved {
-        ResolveResult::Bound(ns) => match ns.as_ref() {
-            b if b == Ns::CBC.as_bytes() => Ns::Cbc,
-            b if b == Ns::CAC.as_bytes() => Ns::Cac,
-            b if b == Ns::EXT.as_bytes() => Ns::Ext,
-            b if b == Ns::INVOICE.as_bytes() || b == Ns::CREDIT_NOTE.as_bytes() => Ns::Doc,
-            _ => Ns::Other,
-        },
-        _ => Ns::Other,
-    }
-}
-
 /// Parses `xml` into a tree, or says why it cannot be read as a UBL Invoice or CreditNote.
 pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
     if xml.len() > MAX_DOCUMENT_BYTES {
@@ -115,6 +84,14 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
     }
     let body = xml.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml);
     let bom = xml.len() - body.len();
+    // One UTF-8 check up front; every name and text is then a sub-slice of `text`.
+    let text = std::str::from_utf8(body).map_err(|e| {
+        malformed(
+            xml,
+            bom + e.valid_up_to(),
+            "the document is not valid UTF-8 (only UTF-8 is accepted)",
+        )
+    })?;
     let mut reader = NsReader::from_reader(body);
     reader.config_mut().expand_empty_elements = true;
     reader.config_mut().check_end_names = true;
@@ -170,7 +147,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                     ));
                 }
                 let ns = namespace(&resolved);
-                let name = reborrow_name(body, utf8(xml, at, start.local_name().into_inner())?);
+                let name = within(text, start.local_name().into_inner()).unwrap_or("");
                 if nodes.is_empty() {
                     kind = Some(root_kind(&resolved, name)?);
                 }
@@ -191,11 +168,11 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                     if key.as_namespace_binding().is_some() {
                         continue;
                     }
-                    let key = reborrow_name(body, utf8(xml, at, key.local_name().into_inner())?);
+                    let key = within(text, key.local_name().into_inner()).unwrap_or("");
                     let value = attr
                         .unescape_value()
                         .map_err(|e| malformed(xml, at, &e.to_string()))?;
-                    attrs.push((key, detach(body, value)));
+                    attrs.push((key, detach(text, value)));
                 }
                 let id = nodes.len() as u32;
                 let parent = open.last().copied().unwrap_or(NONE);
@@ -227,24 +204,35 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                     root_done = true;
                 }
             }
-            Event::Text(text) => {
+            Event::Text(content) => {
                 let Some(&current) = open.last() else {
-                    if text.iter().all(u8::is_ascii_whitespace) {
+                    if content.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
                     return Err(malformed(xml, at, "text outside the root element"));
                 };
-                let value = text
-                    .unescape()
-                    .map_err(|e| malformed(xml, at, &e.to_string()))?;
+                // Whitespace after an element's first child only separates children; keeping
+                // it would cost an allocation per aggregate and no rule reads it.
+                if nodes[current as usize].first_child != NONE
+                    && content.iter().all(u8::is_ascii_whitespace)
+                {
+                    continue;
+                }
+                // Text without references is used as it stands in the input.
+                let value = match within(text, &content) {
+                    Some(raw) if !raw.contains('&') => Cow::Borrowed(raw),
+                    _ => content
+                        .unescape()
+                        .map_err(|e| malformed(xml, at, &e.to_string()))?,
+                };
                 append(&mut nodes[current as usize].text, value);
             }
             Event::CData(data) => {
                 let Some(&current) = open.last() else {
                     return Err(malformed(xml, at, "CDATA outside the root element"));
                 };
-                let value = cow_utf8(xml, at, data.into_inner())?;
-                append(&mut nodes[current as usize].text, value);
+                let value = within(text, &data).unwrap_or("");
+                append(&mut nodes[current as usize].text, Cow::Borrowed(value));
             }
             Event::Eof => break,
             Event::Empty(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
@@ -290,30 +278,40 @@ fn root_kind(resolved: &ResolveResult, name: &str) -> Result<DocumentKind, Rejec
     }
 }
 
-/// quick-xml hands out names and attribute values borrowed from the event, not from the input,
-/// although they point into the input when nothing was unescaped. This finds the same bytes in
-/// `body` so the tree stores them with `body`'s lifetime instead of copying every name.
-fn reborrow<'a>(body: &'a [u8], s: &str) -> Option<&'a str> {
-    let start = (s.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-    let bytes = body.get(start..start.checked_add(s.len())?)?;
-    // Equal pointers and lengths: these are the very bytes of `s`, already valid UTF-8.
-    std::str::from_utf8(bytes).ok()
+/// quick-xml hands out names and values borrowed from the event rather than from the input,
+/// although they point into the input. This finds the same bytes in `text` (the whole input,
+/// already checked as UTF-8) so the tree keeps them with the input's lifetime, uncopied.
+fn within<'a>(text: &'a str, bytes: &[u8]) -> Option<&'a str> {
+    let start = (bytes.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    text.get(start..start.checked_add(bytes.len())?)
 }
 
-fn reborrow_name<'a>(body: &'a [u8], s: &str) -> &'a str {
-    // Names from a slice reader always point into the input; if that ever changed, leaking
-    // nothing but recognising no element keeps the validator safe (it reports a root error).
-    reborrow(body, s).unwrap_or("")
-}
-
-fn detach<'a>(body: &'a [u8], value: Cow<'_, str>) -> Cow<'a, str> {
+fn detach<'a>(text: &'a str, value: Cow<'_, str>) -> Cow<'a, str> {
     match value {
-        Cow::Borrowed(s) => match reborrow(body, s) {
+        Cow::Borrowed(s) => match within(text, s.as_bytes()) {
             Some(r) => Cow::Borrowed(r),
             None => Cow::Owned(s.to_owned()),
         },
         Cow::Owned(s) => Cow::Owned(s),
     }
+}
+
+fn namespace(resolved: &ResolveResult) -> Ns {
+    let ResolveResult::Bound(ns) = resolved else {
+        return Ns::Other;
+    };
+    let bytes: &[u8] = ns.as_ref();
+    // Lengths differ between most of the URIs, so usually one comparison decides.
+    [
+        (Ns::CBC, Ns::Cbc),
+        (Ns::CAC, Ns::Cac),
+        (Ns::EXT, Ns::Ext),
+        (Ns::INVOICE, Ns::Doc),
+        (Ns::CREDIT_NOTE, Ns::Doc),
+    ]
+    .into_iter()
+    .find(|(uri, _)| uri.len() == bytes.len() && uri.as_bytes() == bytes)
+    .map_or(Ns::Other, |(_, ns)| ns)
 }
 
 fn append<'a>(text: &mut Cow<'a, str>, more: Cow<'a, str>) {

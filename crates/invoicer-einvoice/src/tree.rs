@@ -40,12 +40,19 @@ impl Ns {
         }
     }
 
-    /// Splits `cbc:ID` into its namespace and local name.
+    /// Splits `cbc:ID` into its namespace and local name. Called for every step the rules
+    /// take, so the three UBL prefixes are recognised without searching.
     fn split(qname: &str) -> (Ns, &str) {
+        let b = qname.as_bytes();
+        if b.len() > 4 && b[3] == b':' {
+            match &b[..3] {
+                b"cbc" => return (Ns::Cbc, &qname[4..]),
+                b"cac" => return (Ns::Cac, &qname[4..]),
+                b"ext" => return (Ns::Ext, &qname[4..]),
+                _ => {}
+            }
+        }
         match qname.split_once(':') {
-            Some(("cbc", local)) => (Ns::Cbc, local),
-            Some(("cac", local)) => (Ns::Cac, local),
-            Some(("ext", local)) => (Ns::Ext, local),
             Some((_, local)) => (Ns::Other, local),
             None => (Ns::Doc, qname),
         }
@@ -144,6 +151,14 @@ impl<'d, 'a> El<'d, 'a> {
         std::iter::successors(self.parent(), |e| e.parent())
     }
 
+    pub(crate) fn has_children(self) -> bool {
+        self.node().first_child != NONE
+    }
+
+    pub(crate) fn has_attributes(self) -> bool {
+        self.node().attrs.0 != self.node().attrs.1
+    }
+
     pub(crate) fn children(self) -> impl Iterator<Item = Self> {
         let doc = self.doc;
         let first = self.node().first_child;
@@ -207,6 +222,14 @@ impl<'d, 'a> El<'d, 'a> {
             current = next;
         }
         current
+    }
+
+    /// How many elements `path` reaches (see [`El::select`]), without collecting them.
+    pub(crate) fn count(self, path: &str) -> usize {
+        match path.split_once('/') {
+            None => self.all(path).count(),
+            Some((first, rest)) => self.all(first).map(|c| c.count(rest)).sum(),
+        }
     }
 
     /// The first element reached by `path` (see [`El::select`]).

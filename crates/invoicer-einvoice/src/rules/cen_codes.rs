@@ -29,7 +29,7 @@ fn code(
         value.is_some_and(|v| on(list, v)),
         rule,
         at,
-        &format!(
+        format_args!(
             "{what} is not on the {} code list ({}). Use a listed code.",
             list.name(),
             list.version()

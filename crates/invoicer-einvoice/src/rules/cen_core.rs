@@ -25,6 +25,7 @@ pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
 
 /// BR-DEC-*: the written number of decimals of the first `path` element, at most two.
 fn two_decimals(e: El<'_, '_>, path: &str, rule: &'static str, what: &str, out: &mut Out) {
+    // Called for every amount; the message is only built when the rule fires.
     let written = e
         .find(path)
         .map_or(0, |a| written_decimals(&string_value(a)));
@@ -32,7 +33,7 @@ fn two_decimals(e: El<'_, '_>, path: &str, rule: &'static str, what: &str, out: 
         written <= 2,
         rule,
         e,
-        &format!("The {what} has more than two decimals. Round it to two decimals."),
+        format_args!("The {what} has more than two decimals. Round it to two decimals."),
     );
 }
 
@@ -199,7 +200,7 @@ fn aggregate(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
                     !e.text_at("cac:Country/cbc:IdentificationCode").is_empty(),
                     rule,
                     e,
-                    &format!("The {who} postal address needs a country code (cac:Country/cbc:IdentificationCode)."),
+                    format_args!("The {who} postal address needs a country code (cac:Country/cbc:IdentificationCode)."),
                 );
             }
         }
@@ -441,14 +442,14 @@ fn allowance_charge(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
             e.has("cbc:Amount"),
             amount_rule,
             e,
-            &format!("Each {kind} needs an amount (cbc:Amount)."),
+            format_args!("Each {kind} needs an amount (cbc:Amount)."),
         );
         if on_document {
             out.fatal(
                 e.all("cac:TaxCategory").any(|c| is_vat_scheme(c) && c.has("cbc:ID")),
                 if charge { "BR-37" } else { "BR-32" },
                 e,
-                &format!("Each {kind} needs a VAT category code (cac:TaxCategory/cbc:ID with TaxScheme VAT)."),
+                format_args!("Each {kind} needs a VAT category code (cac:TaxCategory/cbc:ID with TaxScheme VAT)."),
             );
         }
         let reason = e.has("cbc:AllowanceChargeReason") || e.has("cbc:AllowanceChargeReasonCode");
@@ -457,7 +458,7 @@ fn allowance_charge(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
                 reason,
                 rule,
                 e,
-                &format!("Each {kind} needs a reason text or a reason code (or both)."),
+                format_args!("Each {kind} needs a reason text or a reason code (or both)."),
             );
         }
         two_decimals(e, "cbc:Amount", dec_amount, &format!("{kind} amount"), out);
@@ -501,7 +502,7 @@ fn totals(e: El<'_, '_>, out: &mut Out) {
             e.has(name),
             rule,
             e,
-            &format!("The document totals lack the {what}. Add it."),
+            format_args!("The document totals lack the {what}. Add it."),
         );
     }
     let doc = e.doc();

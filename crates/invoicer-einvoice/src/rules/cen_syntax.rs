@@ -114,16 +114,56 @@ fn tries() -> &'static Tries {
                 }
             }
         }
+        for node in &mut t.nodes {
+            node.children
+                .sort_by(|a, b| (a.0 as u8, a.1).cmp(&(b.0 as u8, b.1)));
+        }
         t
     })
 }
 
 fn step(t: &Tries, from: usize, e: El<'_, '_>) -> Option<usize> {
-    t.nodes[from]
-        .children
-        .iter()
-        .find(|(ns, local, _)| *ns == e.ns() && *local == e.local_name())
-        .map(|c| c.2)
+    let children = &t.nodes[from].children;
+    let key = (e.ns() as u8, e.local_name());
+    children
+        .binary_search_by(|(ns, local, _)| (*ns as u8, *local).cmp(&key))
+        .ok()
+        .map(|i| children[i].2)
+}
+
+/// Matches the children of `parent` against the trie: `anchored` is where the root-anchored
+/// paths stand at `parent` (if on one), `partial` the `//` paths that have begun above.
+fn walk(
+    t: &Tries,
+    parent: El<'_, '_>,
+    anchored: Option<usize>,
+    partial: &[usize],
+    fired: &mut Vec<bool>,
+    hit: &impl Fn(usize, El<'_, '_>, &mut Vec<bool>),
+) {
+    let attribute_rules = !t.nodes[t.anywhere].attributes.is_empty();
+    let mut next_partial: Vec<usize> = Vec::with_capacity(partial.len() + 1);
+    for e in parent.children() {
+        let next_anchored = anchored.and_then(|a| step(t, a, e));
+        if let Some(n) = next_anchored {
+            hit(n, e, fired);
+        }
+        next_partial.clear();
+        next_partial.push(t.anywhere);
+        for &p in partial {
+            if let Some(n) = step(t, p, e) {
+                hit(n, e, fired);
+                next_partial.push(n);
+            }
+        }
+        if attribute_rules && e.has_attributes() {
+            hit(t.anywhere, e, fired);
+        }
+        if e.has_children() {
+            let partial_here = next_partial.clone();
+            walk(t, e, next_anchored, &partial_here, fired, hit);
+        }
+    }
 }
 
 /// UBL-CR-*: every unused element or attribute fires its rule once, at the root.
@@ -143,37 +183,7 @@ fn unused_elements(root: El<'_, '_>, out: &mut Out) {
     };
     // The root element itself can carry an attribute that an `//@x` path names.
     hit(t.anywhere, root, &mut fired);
-    // Depth-first walk; each frame holds the anchored trie node (if still on a path) and the
-    // partial matches of `//` paths.
-    let mut stack: Vec<(El, Option<usize>, Vec<usize>)> = root
-        .children()
-        .map(|c| (c, Some(t.anchored), vec![t.anywhere]))
-        .collect();
-    stack.reverse();
-    while let Some((e, anchored, partial)) = stack.pop() {
-        let next_anchored = anchored.and_then(|a| step(t, a, e));
-        if let Some(n) = next_anchored {
-            hit(n, e, &mut fired);
-        }
-        let mut next_partial = vec![t.anywhere];
-        for p in partial {
-            if let Some(n) = step(t, p, e) {
-                hit(n, e, &mut fired);
-                next_partial.push(n);
-            }
-        }
-        if t.nodes[t.anywhere]
-            .attributes
-            .iter()
-            .any(|(a, _)| e.attr(a).is_some())
-        {
-            hit(t.anywhere, e, &mut fired);
-        }
-        let children: Vec<El> = e.children().collect();
-        for c in children.into_iter().rev() {
-            stack.push((c, next_anchored, next_partial.clone()));
-        }
-    }
+    walk(t, root, Some(t.anchored), &[t.anywhere], &mut fired, &hit);
     for (index, (rule, flag, path)) in UNUSED.iter().enumerate() {
         if fired[index] {
             let what = path.rsplit('/').next().unwrap_or(path);
@@ -181,7 +191,7 @@ fn unused_elements(root: El<'_, '_>, out: &mut Out) {
                 rule,
                 *flag,
                 root,
-                &format!(
+                format_args!(
                     "{what} (at {path}) is not part of EN 16931; receivers ignore it. Remove it \
                      from the document."
                 ),
@@ -318,7 +328,7 @@ fn data_types(doc: &Doc<'_>, root: El<'_, '_>, out: &mut Out) {
             !present.contains(attribute),
             rule,
             root,
-            &format!(
+            format_args!(
                 "The attribute {attribute} is not used in EN 16931; remove it wherever it appears."
             ),
         );
@@ -336,13 +346,15 @@ type Cardinality = (&'static str, &'static str, usize, &'static str);
 
 fn at_most(e: El<'_, '_>, rules: &[Cardinality], out: &mut Out) {
     for (rule, path, max, what) in rules {
-        let count = e.select(path).len();
-        let message = if *max == 0 {
-            format!("{what} must not be given here.")
-        } else {
-            format!("{what} may be given at most {max} time(s) here; it is given {count} times.")
-        };
-        out.fatal(count <= *max, rule, e, &message);
+        let count = e.count(path);
+        out.fatal(
+            count <= *max,
+            rule,
+            e,
+            format_args!(
+                "{what} may be given at most {max} time(s) here; it is given {count} times."
+            ),
+        );
     }
 }
 
@@ -741,7 +753,7 @@ fn payee_cardinalities(payee: El<'_, '_>, out: &mut Out) {
             count <= 1 && differs,
             rule,
             payee,
-            &format!(
+            format_args!(
                 "The payee must have a name different from the seller's, and at most one {what}. \
                  Give the payee's own name, or leave out the payee when it is the seller."
             ),

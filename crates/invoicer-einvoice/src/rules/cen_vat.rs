@@ -326,7 +326,7 @@ fn presence(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
         holds,
         rule(c.prefix, 1),
         f.root,
-        &format!(
+        format_args!(
             "VAT category {} ({}) is used on a line, allowance or charge but the VAT breakdown \
              does not list it {}. Add a matching cac:TaxSubtotal.",
             c.code,
@@ -371,7 +371,7 @@ fn party_ids(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
             !used || ids,
             rule(c.prefix, n),
             f.root,
-            &format!(
+            format_args!(
                 "{what} has VAT category {} ({}), which requires {need}.",
                 c.code, c.name
             ),
@@ -432,7 +432,7 @@ fn rates(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
             holds,
             rule(c.prefix, n),
             t,
-            &format!(
+            format_args!(
                 "For VAT category {} ({}) the VAT rate (cbc:Percent) {wanted}.",
                 c.code, c.name
             ),
@@ -525,7 +525,7 @@ fn breakdown(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
                     holds,
                     rule(c.prefix, 8),
                     *t,
-                    &format!(
+                    format_args!(
                         "The taxable amount of the {} ({}) breakdown at {rate}% must equal the \
                          net amounts of the lines at that rate plus charges minus allowances \
                          at that rate (within 1).",
@@ -545,7 +545,7 @@ fn breakdown(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
                     .is_some_and(|(e, t)| t.abs() - one < e && t.abs() + one > e),
                 rule(c.prefix, 9),
                 *t,
-                &format!(
+                format_args!(
                     "The VAT amount of the {} ({}) breakdown must equal its taxable amount × rate \
                      / 100, rounded to two decimals.",
                     c.code, c.name
@@ -564,7 +564,7 @@ fn breakdown(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
                 holds,
                 rule(c.prefix, 8),
                 *t,
-                &format!(
+                format_args!(
                     "The taxable amount of the {} ({}) breakdown must equal the net amounts of \
                      the lines in that category plus charges minus allowances in it.",
                     c.code, c.name
@@ -580,7 +580,7 @@ fn breakdown(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
                 tax == Some(Decimal::ZERO),
                 rule(c.prefix, 9),
                 *t,
-                &format!(
+                format_args!(
                     "The VAT amount of the {} ({}) breakdown must be 0.",
                     c.code, c.name
                 ),
@@ -635,7 +635,7 @@ fn not_subject_alone(f: &Facts<'_, '_>, out: &mut Out) {
             !broken,
             rule,
             f.root,
-            &format!(
+            format_args!(
                 "A document not subject to VAT (category O) may not have a {what} in another VAT \
                  category. Issue separate documents."
             ),

@@ -4,6 +4,8 @@
 //! applies only the first rule whose context matches a node; where two contexts of one pattern
 //! overlap, the code keeps that precedence and says so at the rule.
 
+use std::fmt::Display;
+
 use rust_decimal::Decimal;
 
 use crate::report::{Finding, Flag};
@@ -48,14 +50,20 @@ impl Out {
         rule: &'static str,
         flag: Flag,
         at: El<'_, '_>,
-        message: &str,
+        message: impl Display,
     ) {
         if !holds {
             self.fire(rule, flag, at, message);
         }
     }
 
-    pub(crate) fn fatal(&mut self, holds: bool, rule: &'static str, at: El<'_, '_>, message: &str) {
+    pub(crate) fn fatal(
+        &mut self,
+        holds: bool,
+        rule: &'static str,
+        at: El<'_, '_>,
+        message: impl Display,
+    ) {
         self.assert(holds, rule, Flag::Fatal, at, message);
     }
 
@@ -64,17 +72,25 @@ impl Out {
         holds: bool,
         rule: &'static str,
         at: El<'_, '_>,
-        message: &str,
+        message: impl Display,
     ) {
         self.assert(holds, rule, Flag::Warning, at, message);
     }
 
-    pub(crate) fn fire(&mut self, rule: &'static str, flag: Flag, at: El<'_, '_>, message: &str) {
+    /// Messages are formatted only here, when a rule fires, so passing `format_args!` costs
+    /// nothing on the (usual) path where the rule holds.
+    pub(crate) fn fire(
+        &mut self,
+        rule: &'static str,
+        flag: Flag,
+        at: El<'_, '_>,
+        message: impl Display,
+    ) {
         self.findings.push(Finding {
             rule,
             flag,
             location: at.location(),
-            message: message.to_owned(),
+            message: message.to_string(),
             computed: None,
             declared: None,
         });
@@ -86,7 +102,7 @@ impl Out {
         holds: bool,
         rule: &'static str,
         at: El<'_, '_>,
-        message: &str,
+        message: impl Display,
         computed: Option<Decimal>,
         declared: Option<Decimal>,
     ) {
@@ -95,7 +111,7 @@ impl Out {
                 rule,
                 flag: Flag::Fatal,
                 location: at.location(),
-                message: message.to_owned(),
+                message: message.to_string(),
                 computed: computed.map(|d| d.to_string()),
                 declared: declared.map(|d| d.to_string()),
             });

@@ -49,7 +49,7 @@ pub(crate) fn check(doc: &Doc<'_>, cx: &Context, out: &mut Out) {
                     filled(contact, name),
                     rule,
                     contact,
-                    &format!("The seller contact's {what} must be given."),
+                    format_args!("The seller contact's {what} must be given."),
                 );
             }
             let phone = contact.text_at("cbc:Telephone");
@@ -103,7 +103,7 @@ fn city_and_post_code(
             address.all(name).any(|c| !c.text().is_empty()),
             rule,
             address,
-            &format!("The {who} address must give its {what} ({name})."),
+            format_args!("The {who} address must give its {what} ({name})."),
         );
     }
 }

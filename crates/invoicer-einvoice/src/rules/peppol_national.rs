@@ -305,7 +305,7 @@ fn italy(root: El<'_, '_>, cx: &Context, out: &mut Out) {
                 party.exists(path),
                 rule,
                 party,
-                &format!("An Italian seller must give the {what} of its postal address."),
+                format_args!("An Italian seller must give the {what} of its postal address."),
             );
         }
     }
