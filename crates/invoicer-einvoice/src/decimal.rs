@@ -2,6 +2,9 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// Most integer digits a figure may have.
+const MAX_INTEGER_DIGITS: usize = 20;
+
 /// Parses an xs:decimal lexical form (`-12.50`, `+3`, `.5`, `7.`), surrounding whitespace
 /// allowed. Anything else, including exponents, is `None`: the artefacts cannot evaluate such a
 /// figure either.
@@ -11,6 +14,11 @@ pub(crate) fn parse(s: &str) -> Option<Decimal> {
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
     if (int.is_empty() && frac.is_empty()) || !all_digits(int) || !all_digits(frac) {
+        return None;
+    }
+    // Figures beyond 10^20 are not money; refusing them keeps every sum far from
+    // rust_decimal's limit, so additions cannot overflow (products are checked).
+    if int.trim_start_matches('0').len() > MAX_INTEGER_DIGITS {
         return None;
     }
     let negative = s.starts_with('-');
@@ -83,6 +91,8 @@ mod tests {
         assert_eq!(parse(""), None);
         assert_eq!(parse("."), None);
         assert_eq!(parse("1.2.3"), None);
+        assert_eq!(parse(&"9".repeat(21)), None);
+        assert!(parse(&"9".repeat(20)).is_some());
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
     let mut nodes: Vec<Node> = Vec::with_capacity(body.len() / 40);
     let mut attrs = Vec::new();
     let mut open: Vec<u32> = Vec::with_capacity(16);
+    // Per open element, how many children of each name it has had so far.
+    let mut child_names: Vec<SiblingCounter> = Vec::with_capacity(16);
     let mut kind = None;
     let mut root_done = false;
     loop {
@@ -176,6 +178,16 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                 }
                 let id = nodes.len() as u32;
                 let parent = open.last().copied().unwrap_or(NONE);
+                let depth = open.len();
+                let position = match depth.checked_sub(1) {
+                    Some(d) => child_names[d].next(ns, name),
+                    None => 1,
+                };
+                if child_names.len() == depth {
+                    child_names.push(SiblingCounter::default());
+                } else {
+                    child_names[depth].clear();
+                }
                 if parent != NONE {
                     let p = &mut nodes[parent as usize];
                     let last = p.last_child;
@@ -194,6 +206,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                     last_child: NONE,
                     next_sibling: NONE,
                     attrs: (first_attr, attrs.len() as u32),
+                    position,
                     text: Cow::Borrowed(""),
                 });
                 open.push(id);
@@ -254,6 +267,47 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
         nodes,
         attrs,
     })
+}
+
+/// Counts an element's children by name. UBL aggregates have a few dozen kinds of children, so
+/// a short list is searched; past that a map keeps hostile documents linear.
+#[derive(Default)]
+struct SiblingCounter<'a> {
+    few: Vec<(Ns, &'a str, u32)>,
+    many: Option<std::collections::HashMap<(u8, &'a str), u32>>,
+}
+
+impl<'a> SiblingCounter<'a> {
+    const FEW: usize = 64;
+
+    fn next(&mut self, ns: Ns, name: &'a str) -> u32 {
+        if let Some(many) = &mut self.many {
+            let n = many.entry((ns as u8, name)).or_insert(0);
+            *n += 1;
+            return *n;
+        }
+        if let Some(entry) = self.few.iter_mut().find(|(n, l, _)| *n == ns && *l == name) {
+            entry.2 += 1;
+            return entry.2;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push((ns, name, 1));
+            return 1;
+        }
+        let mut many: std::collections::HashMap<(u8, &'a str), u32> = self
+            .few
+            .drain(..)
+            .map(|(n, l, c)| ((n as u8, l), c))
+            .collect();
+        many.insert((ns as u8, name), 1);
+        self.many = Some(many);
+        1
+    }
+
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many = None;
+    }
 }
 
 fn root_kind(resolved: &ResolveResult, name: &str) -> Result<DocumentKind, Rejection> {

@@ -70,6 +70,8 @@ pub(crate) struct Node<'a> {
     pub(crate) last_child: u32,
     pub(crate) next_sibling: u32,
     pub(crate) attrs: (u32, u32),
+    /// Position among the siblings of the same name, from 1 (the XPath `[n]` of a location).
+    pub(crate) position: u32,
     /// The element's own character data (text and CDATA children, concatenated).
     pub(crate) text: Cow<'a, str>,
 }
@@ -303,16 +305,7 @@ impl<'d, 'a> El<'d, 'a> {
         let mut out = String::new();
         for e in chain {
             let n = e.node();
-            let position = match e.parent() {
-                None => 1,
-                Some(p) => {
-                    p.children()
-                        .take_while(|s| s.id != e.id)
-                        .filter(|s| s.node().ns == n.ns && s.node().name == n.name)
-                        .count()
-                        + 1
-                }
-            };
+            let position = n.position;
             out.push('/');
             out.push_str(n.ns.prefix());
             out.push_str(n.name);

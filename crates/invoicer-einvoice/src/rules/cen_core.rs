@@ -14,9 +14,16 @@ use crate::tree::{Doc, El, Ns};
 pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
     let root = doc.root();
     document(root, out);
+    // BR-CO-10 sums every line of the document; sum them once, not per totals element.
+    let line_sum = sum(doc
+        .elements()
+        .filter(|l| l.is("cac:InvoiceLine") || l.is("cac:CreditNoteLine"))
+        .flat_map(|l| l.all("cbc:LineExtensionAmount"))
+        .map(dec_of))
+    .map(round2);
     for e in doc.elements() {
         if e.ns() == Ns::Cac {
-            aggregate(e, root, out);
+            aggregate(e, root, line_sum, out);
         } else if e.ns() == Ns::Cbc && e.is("cbc:PayableAmount") && doc.is_invoice() {
             payable_needs_terms(e, root, out);
         }
@@ -171,7 +178,7 @@ fn payable_needs_terms(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
     );
 }
 
-fn aggregate(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
+fn aggregate(e: El<'_, '_>, root: El<'_, '_>, line_sum: Option<Decimal>, out: &mut Out) {
     let parent = e.parent();
     let parent_is = |q: &str| parent.is_some_and(|p| p.is(q));
     match e.local_name() {
@@ -226,7 +233,7 @@ fn aggregate(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
             )
         }
         "AllowanceCharge" => allowance_charge(e, root, out),
-        "LegalMonetaryTotal" => totals(e, out),
+        "LegalMonetaryTotal" => totals(e, line_sum, out),
         "InvoiceLine" | "CreditNoteLine" => line(e, out),
         "InvoicePeriod" => period(e, parent, out),
         "AdditionalItemProperty" => out.fatal(
@@ -475,7 +482,7 @@ fn allowance_charge(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
     }
 }
 
-fn totals(e: El<'_, '_>, out: &mut Out) {
+fn totals(e: El<'_, '_>, line_sum: Option<Decimal>, out: &mut Out) {
     for (rule, name, what) in [
         (
             "BR-12",
@@ -505,13 +512,7 @@ fn totals(e: El<'_, '_>, out: &mut Out) {
             format_args!("The document totals lack the {what}. Add it."),
         );
     }
-    let doc = e.doc();
-    let lines = doc
-        .elements()
-        .filter(|l| l.is("cac:InvoiceLine") || l.is("cac:CreditNoteLine"))
-        .flat_map(|l| l.all("cbc:LineExtensionAmount"))
-        .map(dec_of);
-    let line_sum = sum(lines).map(round2);
+
     let declared = dec(e, "cbc:LineExtensionAmount");
     out.calculation(
         declared.is_some() && declared == line_sum,
@@ -800,7 +801,8 @@ fn subtotal(e: El<'_, '_>, out: &mut Out) {
     let taxable = dec(e, "cbc:TaxableAmount");
     let expected = rate
         .zip(taxable)
-        .map(|(r, t)| round2(t.abs() * (r / Decimal::ONE_HUNDRED)));
+        .and_then(|(r, t)| t.abs().checked_mul(r / Decimal::ONE_HUNDRED))
+        .map(round2);
     let holds = match (rate, tax) {
         (Some(r), Some(t)) if round0(r).is_zero() => round0(t).is_zero(),
         (Some(_), Some(t)) => {

@@ -5,6 +5,8 @@
 //! differs (which seller identifiers it needs, what rate it allows, how its taxable amount and
 //! VAT are computed, whether it needs an exemption reason) and one function applies it.
 
+use std::collections::{HashMap, HashSet};
+
 use rust_decimal::Decimal;
 
 use super::xpath::{any_raw_eq, dec, dec_of, is_charge, is_vat_scheme, string_value, sum};
@@ -294,11 +296,12 @@ fn is_code(category: El<'_, '_>, code: &str) -> bool {
 
 pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
     let facts = Facts::of(doc);
+    let bases = Bases::of(doc);
     for category in CATEGORIES {
         presence(&facts, category, out);
         party_ids(&facts, category, out);
         rates(&facts, category, out);
-        breakdown(&facts, category, out);
+        breakdown(&facts, &bases, category, out);
     }
     not_subject_alone(&facts, out);
     intra_community(&facts, out);
@@ -440,41 +443,111 @@ fn rates(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
     }
 }
 
-/// Sum of line net amounts plus charges minus allowances of one category (and one rate, when
-/// given) — what a VAT breakdown's taxable amount must be. `None` if a figure is not a number.
-fn category_base(
-    root: El<'_, '_>,
-    line_name: &'static str,
-    code: &str,
-    rate: Option<Decimal>,
-) -> Option<Decimal> {
-    let matches = |category: El<'_, '_>| {
-        category.text_at("cbc:ID") == code
-            && rate.is_none_or(|r| category.all("cbc:Percent").any(|p| dec_of(p) == Some(r)))
-    };
-    let lines = sum(root
-        .all(line_name)
-        .filter(|l| {
-            l.select("cac:Item/cac:ClassifiedTaxCategory")
-                .iter()
-                .any(|c| matches(*c))
-        })
-        .flat_map(|l| l.all("cbc:LineExtensionAmount"))
-        .map(dec_of))?;
-    let document = |charge: bool| {
-        sum(root
-            .all("cac:AllowanceCharge")
-            .filter(|a| is_charge(*a, charge) && a.all("cac:TaxCategory").any(matches))
-            .flat_map(|a| a.all("cbc:Amount"))
-            .map(dec_of))
-    };
-    Some(lines + document(true)? - document(false)?)
+/// A VAT category code and, for the per-rate categories, a rate.
+type Key = (String, Option<Decimal>);
+
+/// The taxable bases the `-08` rules compare with, gathered in one pass so that a document
+/// with many breakdowns still costs time linear in its size.
+#[derive(Default)]
+struct Bases {
+    invoice_lines: HashMap<Key, Option<Decimal>>,
+    credit_lines: HashMap<Key, Option<Decimal>>,
+    charges: HashMap<Key, Option<Decimal>>,
+    allowances: HashMap<Key, Option<Decimal>>,
+    /// Keys some allowance or charge anywhere carries (BR-S-08 asks for one).
+    carried: HashSet<Key>,
+    any_invoice_line: bool,
+    any_credit_line: bool,
+}
+
+/// The keys of a group of tax categories: the artefact tests the code and the rate as two
+/// separate predicates over the group, so every code pairs with every rate.
+fn keys(categories: &[El<'_, '_>]) -> Vec<Key> {
+    let codes: HashSet<String> = categories
+        .iter()
+        .map(|c| c.text_at("cbc:ID").into_owned())
+        .collect();
+    let rates: HashSet<Decimal> = categories
+        .iter()
+        .flat_map(|c| c.all("cbc:Percent"))
+        .filter_map(dec_of)
+        .collect();
+    let mut keys = Vec::with_capacity(codes.len() * (rates.len() + 1));
+    for code in codes {
+        keys.extend(rates.iter().map(|r| (code.clone(), Some(*r))));
+        keys.push((code, None));
+    }
+    keys
+}
+
+fn add(map: &mut HashMap<Key, Option<Decimal>>, key: Key, amount: Option<Decimal>) {
+    let entry = map.entry(key).or_insert(Some(Decimal::ZERO));
+    *entry = entry.zip(amount).and_then(|(a, b)| a.checked_add(b));
+}
+
+impl Bases {
+    fn of(doc: &Doc<'_>) -> Self {
+        let root = doc.root();
+        let mut b = Bases::default();
+        for e in doc.elements() {
+            let invoice_line = e.is("cac:InvoiceLine");
+            let credit_line = e.is("cac:CreditNoteLine");
+            b.any_invoice_line |= invoice_line;
+            b.any_credit_line |= credit_line;
+            if (invoice_line || credit_line) && e.parent() == Some(root) {
+                let amount = sum(e.all("cbc:LineExtensionAmount").map(dec_of));
+                let map = if invoice_line {
+                    &mut b.invoice_lines
+                } else {
+                    &mut b.credit_lines
+                };
+                for key in keys(&e.select("cac:Item/cac:ClassifiedTaxCategory")) {
+                    add(map, key, amount);
+                }
+            } else if e.is("cac:AllowanceCharge") {
+                let categories: Vec<El> = e.all("cac:TaxCategory").collect();
+                let keys = keys(&categories);
+                if e.parent() == Some(root) {
+                    let amount = sum(e.all("cbc:Amount").map(dec_of));
+                    for (charge, map) in [(true, &mut b.charges), (false, &mut b.allowances)] {
+                        if is_charge(e, charge) {
+                            for key in &keys {
+                                add(map, key.clone(), amount);
+                            }
+                        }
+                    }
+                }
+                b.carried.extend(keys);
+            }
+        }
+        b
+    }
+
+    /// Lines of one kind plus document charges minus document allowances, for `key`.
+    fn base(&self, credit: bool, key: &Key) -> Option<Decimal> {
+        let get =
+            |m: &HashMap<Key, Option<Decimal>>| m.get(key).copied().unwrap_or(Some(Decimal::ZERO));
+        let lines = get(if credit {
+            &self.credit_lines
+        } else {
+            &self.invoice_lines
+        })?;
+        Some(lines + get(&self.charges)? - get(&self.allowances)?)
+    }
+
+    fn carried_by(&self, credit: bool, key: &Key) -> bool {
+        let lines = if credit {
+            &self.credit_lines
+        } else {
+            &self.invoice_lines
+        };
+        lines.contains_key(key) || self.carried.contains(key)
+    }
 }
 
 /// {prefix}-08/09/10 on each VAT breakdown of the category.
-fn breakdown(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
+fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
     let doc = f.root.doc();
-    let has_lines = |name: &str| doc.elements().any(|e| e.is(name));
     for t in &f.breakdown {
         if !(is_vat_scheme(*t) && is_code(*t, c.code)) {
             continue;
@@ -490,31 +563,16 @@ fn breakdown(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
                     base.zip(taxable)
                         .is_some_and(|(b, x)| x - one < b && x + one > b)
                 };
-                let invoice_base = category_base(f.root, "cac:InvoiceLine", c.code, Some(rate));
-                let credit_base = category_base(f.root, "cac:CreditNoteLine", c.code, Some(rate));
+                let key = (c.code.to_owned(), Some(rate));
+                let invoice_base = bases.base(false, &key);
+                let credit_base = bases.base(true, &key);
                 let holds = if c.code == "S" {
-                    // BR-S-08 also asks that something carries this rate at all.
-                    let used = |line: &str| {
-                        doc.elements().any(|e| {
-                            (e.is(line)
-                                && e.select("cac:Item/cac:ClassifiedTaxCategory")
-                                    .iter()
-                                    .any(|x| {
-                                        x.text_at("cbc:ID") == "S"
-                                            && x.all("cbc:Percent").any(|p| dec_of(p) == Some(rate))
-                                    }))
-                                || (e.is("cac:AllowanceCharge")
-                                    && e.all("cac:TaxCategory").any(|x| {
-                                        x.text_at("cbc:ID") == "S"
-                                            && x.all("cbc:Percent").any(|p| dec_of(p) == Some(rate))
-                                    }))
-                        })
-                    };
-                    (used("cac:InvoiceLine") && near(invoice_base))
-                        || (used("cac:CreditNoteLine") && near(credit_base))
+                    // BR-S-08 also asks that a line or an allowance/charge carries this rate.
+                    (bases.carried_by(false, &key) && near(invoice_base))
+                        || (bases.carried_by(true, &key) && near(credit_base))
                 } else {
-                    (has_lines("cac:InvoiceLine") && near(invoice_base))
-                        || (has_lines("cac:CreditNoteLine") && near(credit_base))
+                    (bases.any_invoice_line && near(invoice_base))
+                        || (bases.any_credit_line && near(credit_base))
                 };
                 let computed = if doc.is_invoice() {
                     invoice_base
@@ -538,7 +596,8 @@ fn breakdown(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
             let percent = t.child("cbc:Percent").and_then(dec_of);
             let expected = taxable
                 .zip(percent)
-                .map(|(x, p)| round2(x.abs() * (p / Decimal::ONE_HUNDRED)));
+                .and_then(|(x, p)| x.abs().checked_mul(p / Decimal::ONE_HUNDRED))
+                .map(round2);
             out.calculation(
                 expected
                     .zip(tax)
@@ -554,12 +613,11 @@ fn breakdown(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
                 tax,
             );
         } else {
-            let invoice_base = category_base(f.root, "cac:InvoiceLine", c.code, None);
-            let credit_base = category_base(f.root, "cac:CreditNoteLine", c.code, None);
-            let holds = (has_lines("cac:InvoiceLine")
-                && taxable.is_some()
-                && taxable == invoice_base)
-                || (has_lines("cac:CreditNoteLine") && taxable.is_some() && taxable == credit_base);
+            let key = (c.code.to_owned(), None);
+            let invoice_base = bases.base(false, &key);
+            let credit_base = bases.base(true, &key);
+            let holds = (bases.any_invoice_line && taxable.is_some() && taxable == invoice_base)
+                || (bases.any_credit_line && taxable.is_some() && taxable == credit_base);
             out.calculation(
                 holds,
                 rule(c.prefix, 8),

@@ -450,7 +450,8 @@ fn line(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
         let computed = p
             .checked_div(b)
             .and_then(|unit| q.checked_mul(unit))
-            .map(|net| net + charges - allowances);
+            .and_then(|net| net.checked_add(charges))
+            .and_then(|net| net.checked_sub(allowances));
         if let Some(computed) = computed {
             out.calculation(
                 within(amount, computed, Decimal::new(2, 2)),

@@ -171,20 +171,19 @@ fn document(root: El<'_, '_>, out: &mut Out) {
          #SKONTO#TAGE=n#PROZENT=n.nn# (optionally #BASISBETRAG=n.nn#), one per line, each line \
          ending with a line break.",
     );
-    let filenames: Vec<Vec<String>> = root
-        .all("cac:AdditionalDocumentReference")
-        .map(|r| {
-            r.select("cac:Attachment/cbc:EmbeddedDocumentBinaryObject")
-                .iter()
-                .filter_map(|o| o.attr("filename").map(str::to_owned))
-                .collect()
-        })
-        .collect();
-    let repeated = filenames.iter().enumerate().any(|(i, names)| {
-        names
+    // A name repeats when an earlier reference already used it; references are compared in
+    // order, each against all its predecessors, as the artefact does.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut repeated = false;
+    for reference in root.all("cac:AdditionalDocumentReference") {
+        let names: Vec<String> = reference
+            .select("cac:Attachment/cbc:EmbeddedDocumentBinaryObject")
             .iter()
-            .any(|n| filenames[..i].iter().flatten().any(|m| m == n))
-    });
+            .filter_map(|o| o.attr("filename").map(str::to_owned))
+            .collect();
+        repeated |= names.iter().any(|n| seen.contains(n));
+        seen.extend(names);
+    }
     out.fatal(
         !repeated,
         "DE-R-022",

@@ -907,6 +907,7 @@ fn netherlands(root: El<'_, '_>, out: &mut Out) {
     let kvk_or_oin = |id: El<'_, '_>| {
         matches!(id.attr("schemeID"), Some("0106" | "0190")) && !id.text().is_empty()
     };
+    let has_means = root.doc().elements().any(|x| x.is("cac:PaymentMeans"));
     for e in root.doc().elements() {
         let parent = e.parent();
         let under = |path: &[&str]| {
@@ -986,7 +987,6 @@ fn netherlands(root: El<'_, '_>, out: &mut Out) {
                 } else {
                     payable.is_some_and(|p| p >= Decimal::ZERO)
                 };
-                let has_means = root.doc().elements().any(|x| x.is("cac:PaymentMeans"));
                 out.fatal(
                     nothing_to_pay || has_means,
                     "NL-R-007",
