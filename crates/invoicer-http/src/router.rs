@@ -134,7 +134,7 @@ pub fn layered(router: Router<AppState>, state: AppState) -> Router {
                         environment = tracing::field::Empty,
                     )
                 })
-                .on_request(())
+                .on_request(tower_http::trace::DefaultOnRequest::new().level(tracing::Level::DEBUG))
                 .on_response(|response: &Response, latency: Duration, _span: &Span| {
                     tracing::info!(
                         status = response.status().as_u16(),

@@ -6,6 +6,7 @@ mod support;
 mod api_keys;
 mod auth;
 mod businesses;
+mod cli;
 mod credit_notes;
 mod envelope;
 mod invoices;

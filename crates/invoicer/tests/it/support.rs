@@ -403,6 +403,31 @@ macro_rules! both {
 pub struct Server {
     child: Child,
     pub base: String,
+    logs: std::sync::mpsc::Receiver<Value>,
+}
+
+impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Blocks until the server logs `message`.
+    pub fn wait_for_log(&self, message: &str) {
+        loop {
+            let log = self
+                .logs
+                .recv()
+                .expect("the server exited before logging it");
+            if log["message"] == message {
+                return;
+            }
+        }
+    }
+
+    /// Waits for the process to exit by itself.
+    pub fn wait(&mut self) -> std::process::ExitStatus {
+        self.child.wait().expect("wait for the server")
+    }
 }
 
 impl Drop for Server {
@@ -418,6 +443,7 @@ pub fn start_server(database_url: &str, expect_key: bool) -> (Server, Option<Str
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env("INVOICER_DATABASE_URL", database_url)
         .env("INVOICER_LOG_FORMAT", "json")
+        .env("INVOICER_LOG", "info,tower_http=debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -444,6 +470,13 @@ pub fn start_server(database_url: &str, expect_key: bool) -> (Server, Option<Str
         }
     };
     // Keep draining the logs so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in stderr.lines() {});
-    (Server { child, base }, key)
+    let (sender, logs) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Ok(log) = serde_json::from_str::<Value>(&line) {
+                let _ = sender.send(log);
+            }
+        }
+    });
+    (Server { child, base, logs }, key)
 }
