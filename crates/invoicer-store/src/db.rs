@@ -141,7 +141,7 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let mut conn = self.write.acquire().await?;
-        crate::migrate::run(&mut conn, self.backend).await
+        crate::migrate::run(&mut conn).await
     }
 
     pub async fn close(&self) {

@@ -1,30 +1,21 @@
-//! Schema migrations, embedded per dialect and applied in order. sqlx's migrator keeps the
-//! applied versions with checksums and, on PostgreSQL, holds an advisory lock so several
-//! instances starting at once migrate once.
+//! Schema migrations, embedded and applied in order. sqlx's migrator keeps the applied versions
+//! with checksums and, on PostgreSQL, holds an advisory lock so several instances starting at
+//! once migrate once.
+//!
+//! Migrations are written in the SQL both dialects share (`migrations/`); when one must differ,
+//! its two versions go in `migrations/sqlite/` and `migrations/postgres/` under one version number.
 
 use std::borrow::Cow;
 
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 
-use crate::{Backend, StoreError};
+use crate::StoreError;
 
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
 
-pub async fn run(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<(), StoreError> {
-    let list = match backend {
-        Backend::Sqlite => SQLITE,
-        Backend::Postgres => POSTGRES,
-    };
-    let migrations: Vec<Migration> = list
+pub async fn run(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+    let migrations: Vec<Migration> = MIGRATIONS
         .iter()
         .map(|(version, name, sql)| {
             Migration::new(

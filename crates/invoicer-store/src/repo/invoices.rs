@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{any::AnyRow, Row};
 use uuid::Uuid;
 
+use super::party::AnyQuery;
 use crate::{
     codec,
     page::{Page, PageRequest},
@@ -70,19 +71,27 @@ fn terms_json(t: &Terms) -> Result<String, StoreError> {
     })?)
 }
 
-pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), StoreError> {
-    let sql = format!(
-        "INSERT INTO invoices ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19, $20)"
-    );
-    sqlx::query(&sql)
-        .bind(i.id.to_string())
-        .bind(tenant.account_id.to_string())
-        .bind(tenant.environment.as_str())
-        .bind(kind_str(i.kind))
-        .bind(i.business_id.to_string())
+/// The columns a write sets besides the fixed ones, in the order [`bind_mutable`] binds them.
+const MUTABLE: [&str; 14] = [
+    "business_id",
+    "customer_id",
+    "status",
+    "number",
+    "currency",
+    "issue_date",
+    "due_date",
+    "terms",
+    "content",
+    "payable",
+    "issued_at",
+    "paid_at",
+    "voided_at",
+    "updated_at",
+];
+
+fn bind_mutable<'q>(q: AnyQuery<'q>, i: &Invoice) -> Result<AnyQuery<'q>, StoreError> {
+    Ok(q.bind(i.business_id.to_string())
         .bind(i.customer_id.to_string())
-        .bind(i.credited_invoice_id.map(|u| u.to_string()))
         .bind(i.status.as_str())
         .bind(i.number.clone())
         .bind(i.content.currency.code().to_owned())
@@ -94,8 +103,23 @@ pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), 
         .bind(i.issued_at.map(codec::ts))
         .bind(i.paid_at.map(codec::ts))
         .bind(i.voided_at.map(codec::ts))
+        .bind(codec::ts(i.updated_at)))
+}
+
+pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), StoreError> {
+    let placeholders: Vec<String> = (1..=MUTABLE.len() + 6).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "INSERT INTO invoices ({}, id, account_id, environment, kind, credited_invoice_id, created_at) VALUES ({})",
+        MUTABLE.join(", "),
+        placeholders.join(", ")
+    );
+    bind_mutable(sqlx::query(&sql), i)?
+        .bind(i.id.to_string())
+        .bind(tenant.account_id.to_string())
+        .bind(tenant.environment.as_str())
+        .bind(kind_str(i.kind))
+        .bind(i.credited_invoice_id.map(|u| u.to_string()))
         .bind(codec::ts(i.created_at))
-        .bind(codec::ts(i.updated_at))
         .execute(conn)
         .await?;
     Ok(())
@@ -109,32 +133,27 @@ pub async fn update_if_status(
     i: &Invoice,
     expected: Status,
 ) -> Result<bool, StoreError> {
-    let result = sqlx::query(
-        "UPDATE invoices SET business_id = $1, customer_id = $2, status = $3, number = $4, currency = $5, \
-         issue_date = $6, due_date = $7, terms = $8, content = $9, payable = $10, issued_at = $11, paid_at = $12, \
-         voided_at = $13, updated_at = $14 \
-         WHERE account_id = $15 AND environment = $16 AND id = $17 AND status = $18",
-    )
-    .bind(i.business_id.to_string())
-    .bind(i.customer_id.to_string())
-    .bind(i.status.as_str())
-    .bind(i.number.clone())
-    .bind(i.content.currency.code().to_owned())
-    .bind(i.terms.issue_date.map(codec::date))
-    .bind(i.terms.due_date.map(codec::date))
-    .bind(terms_json(&i.terms)?)
-    .bind(serde_json::to_string(&i.content)?)
-    .bind(i.totals().payable.to_string())
-    .bind(i.issued_at.map(codec::ts))
-    .bind(i.paid_at.map(codec::ts))
-    .bind(i.voided_at.map(codec::ts))
-    .bind(codec::ts(i.updated_at))
-    .bind(tenant.account_id.to_string())
-    .bind(tenant.environment.as_str())
-    .bind(i.id.to_string())
-    .bind(expected.as_str())
-    .execute(conn)
-    .await?;
+    let sets: Vec<String> = MUTABLE
+        .iter()
+        .enumerate()
+        .map(|(n, c)| format!("{c} = ${}", n + 1))
+        .collect();
+    let n = MUTABLE.len();
+    let sql = format!(
+        "UPDATE invoices SET {} WHERE account_id = ${} AND environment = ${} AND id = ${} AND status = ${}",
+        sets.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    );
+    let result = bind_mutable(sqlx::query(&sql), i)?
+        .bind(tenant.account_id.to_string())
+        .bind(tenant.environment.as_str())
+        .bind(i.id.to_string())
+        .bind(expected.as_str())
+        .execute(conn)
+        .await?;
     Ok(result.rows_affected() == 1)
 }
 
