@@ -128,3 +128,38 @@ fn sigterm_lets_an_in_flight_request_finish_then_stops() {
     let status = server.wait();
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
 }
+
+#[tokio::test]
+async fn keys_never_appear_in_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("l.db").display());
+    let (server, key) = start_server(&url, true);
+    let key = key.unwrap();
+    let unknown = "inv_test_abcdefghijklmnopqrstuvwxyz012345";
+    let client = reqwest::Client::new();
+    for (header, value) in [
+        ("authorization", format!("Bearer {key}")),
+        ("x-api-key", key.clone()),
+        ("x-api-key", unknown.into()),
+    ] {
+        client
+            .get(format!("{}/v1/invoices", server.base))
+            .header(header, value)
+            .send()
+            .await
+            .unwrap();
+    }
+    let logs = tokio::task::spawn_blocking(move || server.stop_and_collect_logs())
+        .await
+        .unwrap();
+    assert!(
+        logs.iter().any(|l| l["message"] == "response"),
+        "the requests were logged"
+    );
+    for line in logs.iter().map(|l| l.to_string()) {
+        assert!(
+            !line.contains(&key[9..]) && !line.contains(&unknown[9..]),
+            "a key leaked into the logs: {line}"
+        );
+    }
+}

@@ -424,6 +424,18 @@ impl Server {
         }
     }
 
+    /// Stops the server with SIGTERM and returns every log line it wrote.
+    pub fn stop_and_collect_logs(mut self) -> Vec<Value> {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill")
+            .success());
+        self.wait();
+        self.logs.try_iter().collect()
+    }
+
     /// Waits for the process to exit by itself.
     pub fn wait(&mut self) -> std::process::ExitStatus {
         self.child.wait().expect("wait for the server")
