@@ -25,6 +25,9 @@ pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
 #[derive(Default)]
 struct TrieNode {
     children: Vec<(Ns, &'static str, usize)>,
+    /// Bit `n` is set when a child's name is `n` bytes long (63 for longer): most elements
+    /// are ruled out by their name's length before any comparison.
+    lengths: u64,
     /// Rules (indexes into [`UNUSED`]) whose path ends at this element.
     rules: Vec<usize>,
     /// Rules whose path ends in an attribute of this element.
@@ -117,13 +120,22 @@ fn tries() -> &'static Tries {
         for node in &mut t.nodes {
             node.children
                 .sort_by(|a, b| (a.0 as u8, a.1).cmp(&(b.0 as u8, b.1)));
+            node.lengths = node.children.iter().fold(0, |m, c| m | length_bit(c.1));
         }
         t
     })
 }
 
+fn length_bit(name: &str) -> u64 {
+    1 << name.len().min(63)
+}
+
 fn step(t: &Tries, from: usize, e: El<'_, '_>) -> Option<usize> {
-    let children = &t.nodes[from].children;
+    let node = &t.nodes[from];
+    if node.lengths & length_bit(e.local_name()) == 0 {
+        return None;
+    }
+    let children = &node.children;
     let key = (e.ns() as u8, e.local_name());
     children
         .binary_search_by(|(ns, local, _)| (*ns as u8, *local).cmp(&key))
@@ -137,32 +149,58 @@ fn walk(
     t: &Tries,
     parent: El<'_, '_>,
     anchored: Option<usize>,
-    partial: &[usize],
+    partial: &Partial,
     fired: &mut Vec<bool>,
     hit: &impl Fn(usize, El<'_, '_>, &mut Vec<bool>),
 ) {
     let attribute_rules = !t.nodes[t.anywhere].attributes.is_empty();
-    let mut next_partial: Vec<usize> = Vec::with_capacity(partial.len() + 1);
     for e in parent.children() {
         let next_anchored = anchored.and_then(|a| step(t, a, e));
         if let Some(n) = next_anchored {
             hit(n, e, fired);
         }
-        next_partial.clear();
-        next_partial.push(t.anywhere);
-        for &p in partial {
+        let mut next = Partial::starting(t.anywhere);
+        for &p in partial.nodes() {
             if let Some(n) = step(t, p, e) {
                 hit(n, e, fired);
-                next_partial.push(n);
+                next.push(n);
             }
         }
         if attribute_rules && e.has_attributes() {
             hit(t.anywhere, e, fired);
         }
         if e.has_children() {
-            let partial_here = next_partial.clone();
-            walk(t, e, next_anchored, &partial_here, fired, hit);
+            walk(t, e, next_anchored, &next, fired, hit);
         }
+    }
+}
+
+/// The `//` paths under way at an element: few, since those paths are at most four steps.
+#[derive(Clone, Copy)]
+struct Partial {
+    nodes: [usize; 8],
+    len: usize,
+}
+
+impl Partial {
+    fn starting(node: usize) -> Self {
+        Partial {
+            nodes: [node; 8],
+            len: 1,
+        }
+    }
+
+    fn push(&mut self, node: usize) {
+        // Beyond eight the trie would need longer `//` paths than UBL-CR has; ignore extras
+        // rather than panic.
+        if self.len < self.nodes.len() {
+            self.nodes[self.len] = node;
+            self.len += 1;
+        }
+    }
+
+    fn nodes(&self) -> &[usize] {
+        &self.nodes[..self.len]
     }
 }
 
@@ -183,7 +221,14 @@ fn unused_elements(root: El<'_, '_>, out: &mut Out) {
     };
     // The root element itself can carry an attribute that an `//@x` path names.
     hit(t.anywhere, root, &mut fired);
-    walk(t, root, Some(t.anchored), &[t.anywhere], &mut fired, &hit);
+    walk(
+        t,
+        root,
+        Some(t.anchored),
+        &Partial::starting(t.anywhere),
+        &mut fired,
+        &hit,
+    );
     for (index, (rule, flag, path)) in UNUSED.iter().enumerate() {
         if fired[index] {
             let what = path.rsplit('/').next().unwrap_or(path);

@@ -207,22 +207,17 @@ fn rule(prefix: &str, n: usize) -> &'static str {
         .unwrap_or("BR-?")
 }
 
-/// A tax category element's normalised `cbc:ID`.
-fn code_of(category: El<'_, '_>) -> String {
-    category.text_at("cbc:ID").into_owned()
-}
-
 /// What the rules need to know about the document once.
 struct Facts<'d, 'a> {
     root: El<'d, 'a>,
     /// Every `cac:ClassifiedTaxCategory` (line items).
-    classified: Vec<El<'d, 'a>>,
+    classified: Vec<Cat<'d, 'a>>,
     /// Every `cac:TaxCategory` under an allowance or charge (document or line level).
-    allowance_categories: Vec<El<'d, 'a>>,
+    allowance_categories: Vec<Cat<'d, 'a>>,
     /// Every `cac:TaxCategory` anywhere.
-    all_categories: Vec<El<'d, 'a>>,
+    all_categories: Vec<Cat<'d, 'a>>,
     /// `cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory` of the document.
-    breakdown: Vec<El<'d, 'a>>,
+    breakdown: Vec<Cat<'d, 'a>>,
     seller_any_id: bool,
     seller_vat: bool,
     representative_vat: bool,
@@ -244,11 +239,11 @@ impl<'d, 'a> Facts<'d, 'a> {
         let mut all_categories = Vec::new();
         for e in doc.elements() {
             if e.is("cac:ClassifiedTaxCategory") {
-                classified.push(e);
+                classified.push(Cat::of(e));
             } else if e.is("cac:TaxCategory") {
-                all_categories.push(e);
+                all_categories.push(Cat::of(e));
                 if e.parent().is_some_and(|p| p.is("cac:AllowanceCharge")) {
-                    allowance_categories.push(e);
+                    allowance_categories.push(Cat::of(e));
                 }
             }
         }
@@ -258,7 +253,11 @@ impl<'d, 'a> Facts<'d, 'a> {
             classified,
             allowance_categories,
             all_categories,
-            breakdown: root.select("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory"),
+            breakdown: root
+                .select("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory")
+                .into_iter()
+                .map(Cat::of)
+                .collect(),
             seller_any_id: root.select(supplier).iter().any(|s| s.has("cbc:CompanyID")),
             seller_vat: has_vat_number(root.select(supplier)),
             representative_vat: has_vat_number(
@@ -290,8 +289,31 @@ impl<'d, 'a> Facts<'d, 'a> {
     }
 }
 
-fn is_code(category: El<'_, '_>, code: &str) -> bool {
-    code_of(category) == code
+/// A tax category with what every rule asks of it, worked out once.
+struct Cat<'d, 'a> {
+    el: El<'d, 'a>,
+    /// The normalised `cbc:ID`.
+    code: std::borrow::Cow<'d, str>,
+    /// Whether it belongs to the VAT scheme (CEN form of the test).
+    vat: bool,
+}
+
+impl<'d, 'a> std::ops::Deref for Cat<'d, 'a> {
+    type Target = El<'d, 'a>;
+
+    fn deref(&self) -> &El<'d, 'a> {
+        &self.el
+    }
+}
+
+impl<'d, 'a> Cat<'d, 'a> {
+    fn of(el: El<'d, 'a>) -> Self {
+        Cat {
+            el,
+            code: el.text_at("cbc:ID"),
+            vat: is_vat_scheme(el),
+        }
+    }
 }
 
 pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
@@ -311,11 +333,11 @@ pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
 /// {prefix}-01: a category used on a line, allowance or charge appears in the VAT breakdown
 /// (exactly once for single-rate categories).
 fn presence(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
-    let vat_with_code = |e: &&El| is_vat_scheme(**e) && is_code(**e, c.code);
+    let vat_with_code = |e: &&Cat| e.vat && e.code == c.code;
     let in_breakdown = f.breakdown.iter().filter(vat_with_code).count();
     let holds = if c.per_rate {
         // The S rule counts categories of any tax scheme; L and M only VAT ones.
-        let relevant = |e: &&El| is_code(**e, c.code) && (c.code == "S" || is_vat_scheme(**e));
+        let relevant = |e: &&Cat| e.code == c.code && (c.code == "S" || e.vat);
         let used = f.allowance_categories.iter().filter(relevant).count()
             + f.classified.iter().filter(relevant).count();
         let listed = f.breakdown.iter().filter(relevant).count();
@@ -346,7 +368,7 @@ fn presence(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
 /// {prefix}-02/03/04: lines, allowances and charges of the category need the right parties'
 /// VAT identifiers.
 fn party_ids(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
-    let vat_with_code = |e: &El| is_vat_scheme(*e) && is_code(*e, c.code);
+    let vat_with_code = |e: &Cat| e.vat && e.code == c.code;
     let on_lines = f.classified.iter().any(vat_with_code);
     let on_allowances = |charge: bool| {
         f.allowance_categories.iter().any(|t| {
@@ -384,7 +406,7 @@ fn party_ids(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
 
 /// {prefix}-05/06/07: the rate on lines, allowances and charges of the category.
 fn rates(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
-    let on_line_item = |t: &El| {
+    let on_line_item = |t: &Cat| {
         t.parent().is_some_and(|item| {
             item.is("cac:Item")
                 && item
@@ -396,21 +418,22 @@ fn rates(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
         .classified
         .iter()
         .filter(|t| on_line_item(t))
-        .map(|t| (5, *t))
+        .map(|t| (5, t))
         .chain(f.allowance_categories.iter().filter_map(|t| {
             let ac = t.parent()?;
             if is_charge(ac, false) {
-                Some((6, *t))
+                Some((6, t))
             } else if is_charge(ac, true) {
-                Some((7, *t))
+                Some((7, t))
             } else {
                 None
             }
         }));
     for (n, t) in checks {
-        if !(is_vat_scheme(t) && is_code(t, c.code)) {
+        if !(t.vat && t.code == c.code) {
             continue;
         }
+        let t = t.el;
         let percents: Vec<Option<Decimal>> = t.all("cbc:Percent").map(dec_of).collect();
         let (holds, wanted) = match c.rate {
             Rate::Zero => (
@@ -549,7 +572,7 @@ impl Bases {
 fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
     let doc = f.root.doc();
     for t in &f.breakdown {
-        if !(is_vat_scheme(*t) && is_code(*t, c.code)) {
+        if !(t.vat && t.code == c.code) {
             continue;
         }
         let Some(subtotal) = t.parent() else { continue };
@@ -582,7 +605,7 @@ fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
                 out.calculation(
                     holds,
                     rule(c.prefix, 8),
-                    *t,
+                    t.el,
                     format_args!(
                         "The taxable amount of the {} ({}) breakdown at {rate}% must equal the \
                          net amounts of the lines at that rate plus charges minus allowances \
@@ -603,7 +626,7 @@ fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
                     .zip(tax)
                     .is_some_and(|(e, t)| t.abs() - one < e && t.abs() + one > e),
                 rule(c.prefix, 9),
-                *t,
+                t.el,
                 format_args!(
                     "The VAT amount of the {} ({}) breakdown must equal its taxable amount × rate \
                      / 100, rounded to two decimals.",
@@ -621,7 +644,7 @@ fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
             out.calculation(
                 holds,
                 rule(c.prefix, 8),
-                *t,
+                t.el,
                 format_args!(
                     "The taxable amount of the {} ({}) breakdown must equal the net amounts of \
                      the lines in that category plus charges minus allowances in it.",
@@ -637,7 +660,7 @@ fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
             out.calculation(
                 tax == Some(Decimal::ZERO),
                 rule(c.prefix, 9),
-                *t,
+                t.el,
                 format_args!(
                     "The VAT amount of the {} ({}) breakdown must be 0.",
                     c.code, c.name
@@ -650,7 +673,7 @@ fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
         out.fatal(
             reason == c.exemption_required,
             rule(c.prefix, 10),
-            *t,
+            t.el,
             &if c.exemption_required {
                 format!(
                     "A {} ({}) breakdown needs an exemption reason (cbc:TaxExemptionReasonCode \
@@ -669,11 +692,11 @@ fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
 
 /// BR-O-11…14: a document with category O in its breakdown uses no other category anywhere.
 fn not_subject_alone(f: &Facts<'_, '_>, out: &mut Out) {
-    let is_o = |t: &El| is_vat_scheme(*t) && is_code(*t, "O");
+    let is_o = |t: &Cat| t.vat && t.code == "O";
     if !f.breakdown.iter().any(is_o) {
         return;
     }
-    let other = |t: &El| is_vat_scheme(*t) && !is_code(*t, "O");
+    let other = |t: &Cat| t.vat && t.code != "O";
     let other_allowance = |charge: bool| {
         f.allowance_categories
             .iter()
@@ -703,11 +726,7 @@ fn not_subject_alone(f: &Facts<'_, '_>, out: &mut Out) {
 
 /// BR-IC-11/12: an intra-community supply names its delivery date (or period) and country.
 fn intra_community(f: &Facts<'_, '_>, out: &mut Out) {
-    if !f
-        .breakdown
-        .iter()
-        .any(|t| is_vat_scheme(*t) && is_code(*t, "K"))
-    {
+    if !f.breakdown.iter().any(|t| t.vat && t.code == "K") {
         return;
     }
     let root = f.root;
@@ -744,7 +763,8 @@ fn split_payment(f: &Facts<'_, '_>, out: &mut Out) {
     let root = f.root;
     let doc = root.doc();
     let raw_b = |t: &El| any_raw_eq(*t, "cbc:ID", "B");
-    let any_b = f.all_categories.iter().any(raw_b) || f.classified.iter().any(raw_b);
+    let any_b =
+        f.all_categories.iter().any(|t| raw_b(&t.el)) || f.classified.iter().any(|t| raw_b(&t.el));
     if !any_b {
         return;
     }
@@ -763,7 +783,11 @@ fn split_payment(f: &Facts<'_, '_>, out: &mut Out) {
             .iter()
             .any(|t| any_raw_eq(*t, "cbc:ID", code))
     };
-    let raw = |code: &str| f.classified.iter().any(|t| any_raw_eq(*t, "cbc:ID", code));
+    let raw = |code: &str| {
+        f.classified
+            .iter()
+            .any(|t| any_raw_eq(t.el, "cbc:ID", code))
+    };
     let b_used = root
         .select("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory")
         .iter()

@@ -50,7 +50,17 @@ pub(crate) fn sum(items: impl IntoIterator<Item = Option<Decimal>>) -> Option<De
 pub(crate) fn is_vat_scheme(tax_category: El<'_, '_>) -> bool {
     tax_category
         .all("cac:TaxScheme")
-        .any(|s| s.all("cbc:ID").any(|id| id.text().to_uppercase() == "VAT"))
+        .any(|s| s.all("cbc:ID").any(|id| upper_case_is(&id.text(), "VAT")))
+}
+
+/// `upper-case(s) = expected` for an upper-case ASCII `expected`, allocating only for
+/// non-ASCII input (whose upper case may differ in length).
+pub(crate) fn upper_case_is(s: &str, expected: &str) -> bool {
+    if s.is_ascii() {
+        s.eq_ignore_ascii_case(expected)
+    } else {
+        s.to_uppercase() == expected
+    }
 }
 
 /// Whether any `cbc:ChargeIndicator` child compares equal to `wanted` the way
