@@ -329,13 +329,15 @@ fn data_types(doc: &Doc<'_>, root: El<'_, '_>, out: &mut Out) {
     let mut present: HashSet<&str> = HashSet::new();
     let mut names_elsewhere = false;
     for e in doc.elements() {
-        for (_, attribute) in UNUSED_ATTRIBUTES {
-            if e.attr(attribute).is_some() {
-                present.insert(attribute);
+        if e.has_attributes() {
+            for (_, attribute) in UNUSED_ATTRIBUTES {
+                if e.attr(attribute).is_some() {
+                    present.insert(attribute);
+                }
             }
-        }
-        if e.attr("name").is_some() && !e.is("cbc:PaymentMeansCode") {
-            names_elsewhere = true;
+            if e.attr("name").is_some() && !e.is("cbc:PaymentMeansCode") {
+                names_elsewhere = true;
+            }
         }
         let name = e.local_name();
         // ancestor::cac:Price/cac:AllowanceCharge: any ancestor Price that has an

@@ -93,35 +93,26 @@ fn profile(root: El<'_, '_>) -> Option<String> {
 const PEPPOL_CUSTOMIZATION: &str =
     "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
 
-/// Amount elements every currency rule looks at.
-pub(crate) const AMOUNTS: &[&str] = &[
-    "Amount",
-    "BaseAmount",
-    "PriceAmount",
-    "TaxAmount",
-    "TaxableAmount",
-    "LineExtensionAmount",
-    "TaxExclusiveAmount",
-    "TaxInclusiveAmount",
-    "AllowanceTotalAmount",
-    "ChargeTotalAmount",
-    "PrepaidAmount",
-    "PayableRoundingAmount",
-    "PayableAmount",
-];
-
+/// The amount elements every currency rule looks at.
 pub(crate) fn is_amount(e: El<'_, '_>) -> bool {
-    e.ns() == Ns::Cbc && AMOUNTS.contains(&e.local_name())
+    e.ns() == Ns::Cbc
+        && matches!(
+            e.local_name(),
+            "Amount"
+                | "BaseAmount"
+                | "PriceAmount"
+                | "TaxAmount"
+                | "TaxableAmount"
+                | "LineExtensionAmount"
+                | "TaxExclusiveAmount"
+                | "TaxInclusiveAmount"
+                | "AllowanceTotalAmount"
+                | "ChargeTotalAmount"
+                | "PrepaidAmount"
+                | "PayableRoundingAmount"
+                | "PayableAmount"
+        )
 }
-
-const DATES: &[&str] = &[
-    "IssueDate",
-    "DueDate",
-    "TaxPointDate",
-    "StartDate",
-    "EndDate",
-    "ActualDeliveryDate",
-];
 
 pub(crate) fn check(doc: &Doc<'_>, cx: &Context, out: &mut Out) {
     let root = doc.root();
@@ -635,7 +626,10 @@ fn basic(e: El<'_, '_>, root: El<'_, '_>, cx: &Context, out: &mut Out) {
         }
         _ => {}
     }
-    if DATES.contains(&name) {
+    if matches!(
+        name,
+        "IssueDate" | "DueDate" | "TaxPointDate" | "StartDate" | "EndDate" | "ActualDeliveryDate"
+    ) {
         let raw = e.raw_text();
         out.fatal(
             raw.chars().count() == 10 && date(raw).is_some(),
