@@ -163,3 +163,30 @@ fn split_payment_between_italian_parties_is_accepted() {
         report.findings
     );
 }
+
+#[test]
+fn a_rate_written_with_decimals_is_the_same_rate() {
+    let doc = Doc::invoice().nth(
+        3,
+        "<cbc:Percent>20</cbc:Percent>",
+        "<cbc:Percent>20.00</cbc:Percent>",
+    );
+    let report = doc.report();
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}
+
+#[test]
+fn two_standard_rates_each_need_their_own_breakdown() {
+    // Line 2 at 10 %: its 90.00 must be taxed in a breakdown of its own.
+    let doc = Doc::invoice().nth(
+        5,
+        "<cbc:Percent>20</cbc:Percent>",
+        "<cbc:Percent>10</cbc:Percent>",
+    );
+    let report = doc.report();
+    assert!(
+        report.findings.iter().any(|f| f.rule == "BR-S-08"),
+        "{:#?}",
+        report.findings
+    );
+}
