@@ -41,29 +41,46 @@ pub struct Db {
     write: AnyPool,
     read: AnyPool,
     backend: Backend,
+    /// SQLite only: the single writer, shared by concurrent transactions (group commit).
+    gate: Option<std::sync::Arc<crate::group_commit::Gate>>,
 }
 
 pub type ReadConn = PoolConnection<Any>;
 
-/// A write transaction. Dropping it without [`Tx::commit`] rolls back.
-pub struct Tx(Transaction<'static, Any>);
+/// A write transaction. Dropping it without [`Tx::commit`] rolls back; `commit` returns once
+/// the work is durable.
+pub struct Tx(TxInner);
+
+enum TxInner {
+    Postgres(Transaction<'static, Any>),
+    Sqlite(crate::group_commit::Turn),
+}
 
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
-        Ok(self.0.commit().await?)
+        match self.0 {
+            TxInner::Postgres(tx) => Ok(tx.commit().await?),
+            TxInner::Sqlite(turn) => turn.commit().await,
+        }
     }
 }
 
 impl std::ops::Deref for Tx {
     type Target = sqlx::AnyConnection;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        match &self.0 {
+            TxInner::Postgres(tx) => tx,
+            TxInner::Sqlite(turn) => turn.conn_ref(),
+        }
     }
 }
 
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+        match &mut self.0 {
+            TxInner::Postgres(tx) => tx,
+            TxInner::Sqlite(turn) => turn.conn(),
+        }
     }
 }
 
@@ -113,10 +130,13 @@ impl Db {
                 (p.clone(), p)
             }
         };
+        let gate =
+            (backend == Backend::Sqlite).then(|| crate::group_commit::Gate::new(write.clone()));
         Ok(Self {
             write,
             read,
             backend,
+            gate,
         })
     }
 
@@ -125,7 +145,10 @@ impl Db {
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(Tx(self.write.begin().await?))
+        match &self.gate {
+            Some(gate) => Ok(Tx(TxInner::Sqlite(gate.begin().await?))),
+            None => Ok(Tx(TxInner::Postgres(self.write.begin().await?))),
+        }
     }
 
     pub async fn read(&self) -> Result<ReadConn, StoreError> {
@@ -140,11 +163,18 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        if let Some(gate) = &self.gate {
+            // The SQLite writer may be parked in the gate; take it back for the migration.
+            gate.release().await;
+        }
         let mut conn = self.write.acquire().await?;
         crate::migrate::run(&mut conn).await
     }
 
     pub async fn close(&self) {
+        if let Some(gate) = &self.gate {
+            gate.release().await;
+        }
         self.write.close().await;
         self.read.close().await;
     }

@@ -13,6 +13,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error")]
     Other(#[source] sqlx::Error),
+    /// A group commit failed; none of its writers' work was persisted.
+    #[error("commit failed: {0}")]
+    CommitFailed(String),
 }
 
 impl From<sqlx::Error> for StoreError {

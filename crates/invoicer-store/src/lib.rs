@@ -6,6 +6,7 @@
 mod codec;
 mod db;
 mod error;
+mod group_commit;
 mod migrate;
 pub mod page;
 pub mod repo;

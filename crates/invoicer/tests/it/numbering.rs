@@ -8,7 +8,10 @@ use crate::{
     support::{start_server, Store, TestApp, TestDb},
 };
 
-both!(concurrent_issuing_in_one_process_leaves_no_gap);
+both!(
+    concurrent_issuing_in_one_process_leaves_no_gap,
+    concurrent_writes_that_fail_leave_nothing_while_their_neighbours_commit,
+);
 
 async fn issue_all(
     client: &reqwest::Client,
@@ -89,4 +92,34 @@ async fn concurrent_issuing_through_two_processes_on_postgres_leaves_no_gap() {
     );
     drop((first, second));
     db.drop_schema().await;
+}
+
+async fn concurrent_writes_that_fail_leave_nothing_while_their_neighbours_commit(app: &TestApp) {
+    // Refused inside the transaction (the customer is archived, found only after reading it),
+    // interleaved with writes that succeed: on SQLite they share group commits.
+    let good = app.invoice_body().await;
+    let mut bad = good.clone();
+    let archived = app.customer().await;
+    app.delete(&format!(
+        "/v1/customers/{}",
+        archived["id"].as_str().unwrap()
+    ))
+    .await
+    .ok(200);
+    bad["customer_id"] = archived["id"].clone();
+    let requests = (0..40).map(|n| {
+        let body = if n % 2 == 0 {
+            good.clone()
+        } else {
+            bad.clone()
+        };
+        async move { app.post("/v1/invoices", body).await.status }
+    });
+    let statuses = futures::future::join_all(requests).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 20);
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 20);
+    let listed = app.get("/v1/invoices?limit=100").await;
+    let data = listed.ok(200)["data"].as_array().unwrap().clone();
+    assert_eq!(data.len(), 20);
+    assert!(data.iter().all(|i| i["customer_id"] == good["customer_id"]));
 }

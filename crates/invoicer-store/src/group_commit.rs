@@ -1,0 +1,205 @@
+//! Group commit for SQLite's single writer.
+//!
+//! A durable SQLite commit costs an fsync, and one writer does them one after another, so
+//! one-transaction-per-request caps writes at the disk's sync rate. Here concurrent writers share
+//! one SQLite transaction: each runs inside a SAVEPOINT of its own (so a refused request rolls
+//! back alone), and the last writer of a burst — the one that finds nobody waiting behind it —
+//! commits for everyone. Each writer's `commit` returns only once that COMMIT is durable, so
+//! nothing is acknowledged before it is on disk, and a failed COMMIT fails every writer in the
+//! batch: none of their work was persisted.
+//!
+//! Writers in one batch see each other's work, exactly as if they had run one after another.
+
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
+
+use sqlx::{pool::PoolConnection, Any, AnyPool, Executor};
+use tokio::sync::{oneshot, Mutex, OwnedMutexGuard};
+
+use crate::StoreError;
+
+/// Writers that may share one commit; bounds the latency a batch adds.
+const MAX_BATCH: usize = 256;
+
+#[derive(Default)]
+struct Writer {
+    conn: Option<PoolConnection<Any>>,
+    /// A transaction is open on `conn`.
+    open: bool,
+    /// A writer's savepoint is still open: it neither committed nor rolled back.
+    dirty: bool,
+    /// Writers whose work is in the open transaction, waiting for its COMMIT.
+    members: Vec<oneshot::Sender<Result<(), String>>>,
+}
+
+pub struct Gate {
+    pool: AnyPool,
+    writer: Arc<Mutex<Writer>>,
+    waiting: AtomicUsize,
+}
+
+/// One writer's turn: the connection, inside its savepoint.
+pub struct Turn {
+    guard: Option<OwnedMutexGuard<Writer>>,
+    gate: Arc<Gate>,
+}
+
+impl Gate {
+    pub fn new(pool: AnyPool) -> Arc<Self> {
+        Arc::new(Self {
+            pool,
+            writer: Arc::new(Mutex::new(Writer::default())),
+            waiting: AtomicUsize::new(0),
+        })
+    }
+
+    async fn lock(&self) -> OwnedMutexGuard<Writer> {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let guard = self.writer.clone().lock_owned().await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        guard
+    }
+
+    pub async fn begin(self: &Arc<Self>) -> Result<Turn, StoreError> {
+        let mut w = self.lock().await;
+        if w.conn.is_none() {
+            w.conn = Some(self.pool.acquire().await?);
+        }
+        rollback_dirty(&mut w).await?;
+        if !w.open {
+            run(&mut w, "BEGIN IMMEDIATE").await?;
+            w.open = true;
+        }
+        run(&mut w, "SAVEPOINT request").await?;
+        w.dirty = true;
+        Ok(Turn {
+            guard: Some(w),
+            gate: self.clone(),
+        })
+    }
+
+    /// Gives the connection back to the pool, so the pool can close.
+    pub async fn release(&self) {
+        let mut w = self.lock().await;
+        if w.open {
+            let _ = run(&mut w, "ROLLBACK").await;
+        }
+        w.conn = None;
+        w.open = false;
+        w.dirty = false;
+    }
+
+    /// Commits the open transaction unless more writers are queued to join it.
+    async fn maybe_flush(&self, w: &mut Writer) {
+        if !w.open || (self.waiting.load(Ordering::SeqCst) > 0 && w.members.len() < MAX_BATCH) {
+            return;
+        }
+        let result = run(w, "COMMIT").await.map_err(|e| e.to_string());
+        if result.is_err() {
+            // The transaction may still be open; never let a later batch inherit it.
+            let _ = run(w, "ROLLBACK").await;
+            w.conn = None;
+        }
+        w.open = false;
+        for member in w.members.drain(..) {
+            let _ = member.send(result.clone());
+        }
+    }
+}
+
+async fn run(w: &mut Writer, sql: &str) -> Result<(), StoreError> {
+    let conn = w
+        .conn
+        .as_mut()
+        .ok_or_else(|| StoreError::Corrupt("the writer connection is gone".into()))?;
+    match conn.execute(sql).await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let e = StoreError::from(e);
+            if matches!(e, StoreError::Unavailable(_)) {
+                w.conn = None;
+                w.open = false;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Undoes the work of a writer that gave up its turn without committing.
+async fn rollback_dirty(w: &mut Writer) -> Result<(), StoreError> {
+    if w.dirty {
+        run(w, "ROLLBACK TO request").await?;
+        run(w, "RELEASE request").await?;
+        w.dirty = false;
+    }
+    Ok(())
+}
+
+impl Turn {
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        let w = self
+            .guard
+            .as_mut()
+            .expect("a turn holds the writer until it ends");
+        w.conn.as_mut().expect("a turn's connection is present")
+    }
+
+    pub fn conn_ref(&self) -> &sqlx::AnyConnection {
+        let w = self
+            .guard
+            .as_ref()
+            .expect("a turn holds the writer until it ends");
+        w.conn.as_ref().expect("a turn's connection is present")
+    }
+
+    /// Keeps this writer's work and returns once it is durably committed.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        let w = self.guard.as_mut().expect("a turn commits once");
+        // On failure the turn drops still holding the writer, and `Drop` rolls it back.
+        run(w, "RELEASE request").await?;
+        w.dirty = false;
+        let mut w = self.guard.take().expect("a turn commits once");
+        let (done, committed) = oneshot::channel();
+        w.members.push(done);
+        self.gate.maybe_flush(&mut w).await;
+        drop(w);
+        match committed.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(StoreError::CommitFailed(message)),
+            Err(_) => Err(StoreError::CommitFailed("the batch was abandoned".into())),
+        }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        // Dropped without commit: roll this writer back, then commit the others if nobody
+        // else will. That needs async work, so it runs on its own task.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            // No runtime left to run on: the next `begin` rolls the savepoint back.
+            return;
+        };
+        if let Some(mut w) = self.guard.take() {
+            let gate = self.gate.clone();
+            runtime.spawn(async move {
+                if rollback_dirty(&mut w).await.is_err() {
+                    // The savepoint could not be undone: abandon the whole batch.
+                    if w.open {
+                        let _ = run(&mut w, "ROLLBACK").await;
+                    }
+                    w.open = false;
+                    w.dirty = false;
+                    w.conn = None;
+                    for member in w.members.drain(..) {
+                        let _ =
+                            member.send(Err("a writer in the batch could not roll back".into()));
+                    }
+                    return;
+                }
+                gate.maybe_flush(&mut w).await;
+            });
+        }
+    }
+}
