@@ -120,7 +120,7 @@ fn sigterm_lets_an_in_flight_request_finish_then_stops() {
         .unwrap()
         .success());
     server.wait_for_log("shutdown signal received; finishing in-flight requests");
-    stream.write_all(body[10..].as_bytes()).unwrap();
+    stream.write_all(&body.as_bytes()[10..]).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 201"), "{response}");
