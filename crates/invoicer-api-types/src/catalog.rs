@@ -47,6 +47,8 @@ catalog! {
         "A figure in `declared_totals` differs from the computed total (exact comparison). `detail` and `errors` give the expected figures; recompute the totals or omit them.";
     TotalsMismatch = "totals_mismatch", 400, "Totals mismatch",
         "A figure in `declared_totals` differs from the computed total by more than the `tolerance` sent with it. `errors` give the expected figures.";
+    ValidationFailed = "validation_failed", 400, "Validation failed",
+        "The e-invoice breaks at least one fatal EN 16931 or Peppol BIS Billing 3.0 rule. `validation_errors` lists every finding with its official rule id, flag, location and a message saying how to fix it.";
     MissingApiKey = "missing_api_key", 401, "API key required",
         "No API key was sent. Send it as `Authorization: Bearer inv_…` or `X-API-Key: inv_…`.";
     InvalidAuthorizationScheme = "invalid_authorization_scheme", 401, "Invalid authorization scheme",

@@ -21,7 +21,7 @@ use utoipa::{
         description = "Self-hostable invoicing API: exact money math, EN 16931 totals, gapless numbering. \
                        Every error is application/problem+json with a stable `code`; see /errors.",
     ),
-    components(schemas(Problem, FieldErrorOut, ErrorCodeOut)),
+    components(schemas(Problem, FieldErrorOut, ErrorCodeOut, invoicer_api_types::einvoice::FindingOut)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -133,6 +133,12 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
         "get_credit_note" => &[InvalidRequest, CreditNoteNotFound, InvoiceNumberAmbiguous],
         "get_api_key" | "revoke_api_key" => &[InvalidRequest, ApiKeyNotFound],
         "get_error" => &[ErrorCodeNotFound],
+        "validate_einvoice" => &[
+            InvalidRequest,
+            UnsupportedMediaType,
+            PayloadTooLarge,
+            ValidationFailed,
+        ],
         "readyz" => &[ServiceUnavailable],
         _ => &[],
     };

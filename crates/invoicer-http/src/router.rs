@@ -22,7 +22,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     openapi::{self, ApiDoc},
     problem::{self, Pending},
-    routes::{api_keys, businesses, credit_notes, customers, errors, health, invoices},
+    routes::{api_keys, businesses, credit_notes, customers, einvoices, errors, health, invoices},
     state::AppState,
 };
 
@@ -62,6 +62,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(credit_notes::get_credit_note))
         .routes(routes!(api_keys::create_api_key, api_keys::list_api_keys))
         .routes(routes!(api_keys::get_api_key, api_keys::revoke_api_key))
+        .routes(routes!(einvoices::validate_einvoice))
         .routes(routes!(errors::list_errors))
         .routes(routes!(errors::get_error))
         .routes(routes!(health::healthz))

@@ -48,6 +48,22 @@ pub enum Command {
     /// Manage API keys without the API (bootstrap and recovery).
     #[command(subcommand)]
     Keys(Keys),
+    /// Check UBL 2.1 invoices and credit notes against EN 16931 and Peppol BIS Billing 3.0.
+    /// Exit status 1 when any file has a fatal finding, 2 when a file cannot be read.
+    Validate {
+        /// The files to check.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// A readable report, or one JSON object per line per file.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

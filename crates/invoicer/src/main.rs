@@ -1,6 +1,7 @@
 //! The one binary: `serve`, `migrate`, `keys`.
 
 mod config;
+mod validate;
 
 use std::net::SocketAddr;
 
@@ -16,6 +17,10 @@ use invoicer_store::{Db, DbConfig};
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_logs(cli.global.log_format);
+    if let Command::Validate { files, format } = &cli.command {
+        // Needs no database.
+        return validate::run(files, *format);
+    }
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -86,6 +91,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys(command) => run_keys(&db, command).await,
+        Command::Validate { .. } => unreachable!("validate runs without a database, before this"),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod businesses;
 pub mod credit_notes;
 pub mod customers;
+pub mod einvoices;
 pub mod errors;
 pub mod health;
 pub mod invoices;

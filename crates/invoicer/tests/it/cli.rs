@@ -163,3 +163,54 @@ async fn keys_never_appear_in_logs() {
         );
     }
 }
+
+#[test]
+fn validate_reports_per_file_and_sets_the_exit_status() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/ubl");
+    let good = format!("{corpus}/examples/peppol-examples/base-example.xml");
+    let bad = format!("{corpus}/generated/base-example-500-lines-bad-total.xml");
+    assert!(
+        std::path::Path::new(&good).exists(),
+        "the UBL corpus is missing: {good}"
+    );
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_invoicer"))
+            .arg("validate")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let clean = run(&[&good]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("valid (0 fatal"));
+
+    let json = run(&["--format", "json", &good, &bad]);
+    assert_eq!(json.status.code(), Some(1), "a fatal finding");
+    let lines: Vec<serde_json::Value> = String::from_utf8(json.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["fatal"], 0);
+    assert_eq!(lines[1]["file"], bad.as_str());
+    assert_eq!(lines[1]["fatal"], 2);
+    assert_eq!(lines[1]["findings"][0]["rule"], "BR-CO-10");
+    for key in ["rule", "flag", "location", "message"] {
+        assert!(lines[1]["findings"][0][key].is_string(), "{key}");
+    }
+
+    let text = run(&[&bad]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("BR-CO-13") && text.contains("declared 325001.00"),
+        "{text}"
+    );
+
+    assert_eq!(
+        run(&[&good, "/no/such/file.xml"]).status.code(),
+        Some(2),
+        "an unreadable file"
+    );
+}

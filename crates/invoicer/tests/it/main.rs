@@ -8,6 +8,7 @@ mod auth;
 mod businesses;
 mod cli;
 mod credit_notes;
+mod einvoices;
 mod envelope;
 mod invoices;
 mod numbering;

@@ -34,6 +34,7 @@ async fn every_route_is_documented_with_its_errors() {
         ("get", "/v1/api_keys"),
         ("get", "/v1/api_keys/{id}"),
         ("delete", "/v1/api_keys/{id}"),
+        ("post", "/v1/einvoices/validate"),
         ("get", "/errors"),
         ("get", "/errors/{code}"),
         ("get", "/healthz"),

@@ -6,6 +6,7 @@ const SOURCES: &[&str] = &[
     include_str!("auth.rs"),
     include_str!("businesses.rs"),
     include_str!("credit_notes.rs"),
+    include_str!("einvoices.rs"),
     include_str!("envelope.rs"),
     include_str!("invoices.rs"),
     include_str!("tenancy.rs"),

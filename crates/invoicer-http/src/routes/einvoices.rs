@@ -1,0 +1,95 @@
+use axum::{
+    body::Bytes,
+    http::{header, HeaderMap, StatusCode},
+};
+use invoicer_api_types::{einvoice::ValidationReportOut, ErrorCode};
+use invoicer_app::AppError;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::{
+    extract::{Auth, Json, Query, Read},
+    problem::ApiError,
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ValidateQuery {
+    /// `true`: a fatal finding answers 400 `validation_failed` instead of 200.
+    pub strict: Option<bool>,
+}
+
+fn is_xml(headers: &HeaderMap) -> bool {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
+}
+
+/// Validate a UBL 2.1 Invoice or CreditNote against EN 16931 and Peppol BIS Billing 3.0.
+///
+/// Send the XML as the body (`Content-Type: application/xml`, at most 1 MiB). Every finding
+/// carries the official rule id, its flag, an XPath and how to fix it.
+#[utoipa::path(post, path = "/v1/einvoices/validate", tag = "einvoices", operation_id = "validate_einvoice",
+    params(ValidateQuery),
+    request_body(content = String, content_type = "application/xml", description = "A UBL 2.1 Invoice or CreditNote"),
+    responses((status = 200, body = ValidationReportOut)), security(("api_key" = [])))]
+pub async fn validate_einvoice(
+    _auth: Auth<Read>,
+    Query(q): Query<ValidateQuery>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<ValidationReportOut>, ApiError> {
+    if !is_xml(&headers) {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "Send the e-invoice as application/xml.",
+        ));
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                "The body exceeds the 1 MiB limit.",
+            )
+        } else {
+            ApiError::new(
+                ErrorCode::InvalidRequest,
+                format!("The body could not be read: {rejection}."),
+            )
+        }
+    })?;
+    let report = invoicer_einvoice::validate(&body);
+    let out = ValidationReportOut::from(&report);
+    if q.strict == Some(true) && report.has_fatal() {
+        let rules: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.flag == invoicer_einvoice::Flag::Fatal)
+            .map(|f| f.rule)
+            .collect();
+        let mut err = AppError::new(
+            ErrorCode::ValidationFailed,
+            format!(
+                "The document breaks {} fatal rule(s): {}.",
+                rules.len(),
+                rules.join(", ")
+            ),
+        );
+        if let AppError::Client { extensions, .. } = &mut err {
+            extensions.insert(
+                "validation_errors".into(),
+                serde_json::to_value(&out.findings).unwrap_or_default(),
+            );
+        }
+        return Err(err.into());
+    }
+    Ok(Json(out))
+}
