@@ -136,8 +136,18 @@ impl<'d, 'a> El<'d, 'a> {
 
     /// Whether this element is `qname` (`cbc:ID`, `cac:Party`).
     pub(crate) fn is(self, qname: &str) -> bool {
+        let n = self.node();
+        // Most tests fail, and most fail on length alone, before the prefix is looked at.
+        let prefix = match n.ns {
+            Ns::Cbc | Ns::Cac | Ns::Ext => 4,
+            Ns::Doc => 0,
+            Ns::Other => qname.find(':').map_or(0, |i| i + 1),
+        };
+        if qname.len() != n.name.len() + prefix {
+            return false;
+        }
         let (ns, local) = Ns::split(qname);
-        self.node().ns == ns && self.node().name == local
+        n.ns == ns && n.name == local
     }
 
     pub(crate) fn parent(self) -> Option<Self> {
