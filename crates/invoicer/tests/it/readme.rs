@@ -60,6 +60,7 @@ async fn the_readme_walkthrough_works_verbatim() {
         "\"paid\"",
         "CN-",
         "\"read\"",
+        "\"rule\": \"",
     ] {
         assert!(
             stdout.contains(expected),
