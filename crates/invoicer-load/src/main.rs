@@ -20,6 +20,10 @@ use invoicer_store::{Db, DbConfig};
 use serde_json::{json, Value};
 use sqlx::Connection;
 
+/// The same allocator as the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 struct Args {
     /// Seconds per measurement.
@@ -35,6 +39,9 @@ struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432/test"
     )]
     postgres_url: String,
+    /// Connections of the read pool (and of PostgreSQL's one pool).
+    #[arg(long, default_value_t = 16)]
+    pool: u32,
     /// Measure only this store: sqlite or postgres.
     #[arg(long)]
     only: Option<String>,
@@ -156,7 +163,11 @@ async fn raw_commits(
 }
 
 async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Result<()> {
-    let db = Db::connect(&DbConfig::new(url)).await?;
+    let db = Db::connect(&DbConfig {
+        max_connections: args.pool,
+        ..DbConfig::new(url)
+    })
+    .await?;
     db.migrate().await?;
     invoicer_app::keys::bootstrap(&db)
         .await
