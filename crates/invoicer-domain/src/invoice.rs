@@ -147,7 +147,7 @@ pub enum Action {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("an invoice that is {from} cannot be {}", match action {
+#[error("An invoice that is {from} cannot be {}.", match action {
     Action::Issue => "issued",
     Action::MarkPaid => "marked paid",
     Action::Void => "voided",

@@ -1,34 +1,13 @@
 //! How values are kept as text so both dialects store them alike: ids as hyphenated UUIDs,
-//! timestamps as RFC 3339 UTC with fixed millisecond precision (so text order is time order),
-//! dates as `YYYY-MM-DD`.
+//! timestamps and dates in the domain's one text format (`time_text`).
 
 use sqlx::{any::AnyRow, Row};
-use time::{
-    format_description::well_known::Rfc3339, macros::format_description, Date, OffsetDateTime,
-    UtcOffset,
-};
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::StoreError;
 
-pub fn ts(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    let ms = t.millisecond();
-    let t = t.replace_nanosecond(u32::from(ms) * 1_000_000).unwrap_or(t);
-    // Fixed width: always three fractional digits.
-    format!(
-        "{}.{ms:03}Z",
-        t.format(format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second]"
-        ))
-        .unwrap_or_default()
-    )
-}
-
-pub fn date(d: Date) -> String {
-    d.format(format_description!("[year]-[month]-[day]"))
-        .unwrap_or_default()
-}
+pub use invoicer_domain::time_text::{date, timestamp as ts};
 
 fn corrupt(column: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("column {column}: {e}"))
@@ -60,7 +39,7 @@ pub fn get_opt_uuid(row: &AnyRow, column: &str) -> Result<Option<Uuid>, StoreErr
 }
 
 pub fn parse_ts(column: &str, text: &str) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::parse(text, &Rfc3339).map_err(|e| corrupt(column, e))
+    invoicer_domain::time_text::parse_timestamp(text).map_err(|e| corrupt(column, e.message))
 }
 
 pub fn get_ts(row: &AnyRow, column: &str) -> Result<OffsetDateTime, StoreError> {
@@ -75,10 +54,7 @@ pub fn get_opt_ts(row: &AnyRow, column: &str) -> Result<Option<OffsetDateTime>, 
 
 pub fn get_opt_date(row: &AnyRow, column: &str) -> Result<Option<Date>, StoreError> {
     get_opt_str(row, column)?
-        .map(|s| {
-            Date::parse(&s, format_description!("[year]-[month]-[day]"))
-                .map_err(|e| corrupt(column, e))
-        })
+        .map(|s| invoicer_domain::time_text::parse_date(&s).map_err(|e| corrupt(column, e.message)))
         .transpose()
 }
 

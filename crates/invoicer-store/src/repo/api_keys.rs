@@ -60,10 +60,11 @@ pub async fn find_by_hash(
     conn: &mut Conn,
     hash: &KeyHash,
 ) -> Result<Option<(ApiKey, KeyHash, String)>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT {}, a.billing_status FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = $1",
-        COLUMNS.split(", ").map(|c| format!("k.{c}")).collect::<Vec<_>>().join(", ")
-    ))
+    let row = sqlx::query(
+        "SELECT k.id, k.account_id, k.environment, k.name, k.prefix, k.key_hash, k.scopes, k.expires_at, \
+         k.allowed_ips, k.revoked_at, k.created_at, a.billing_status \
+         FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = $1",
+    )
     .bind(hash.to_hex())
     .fetch_optional(conn)
     .await?;
