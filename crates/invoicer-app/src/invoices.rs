@@ -284,14 +284,7 @@ fn refused(e: TransitionRefused) -> AppError {
         Action::MarkPaid => ErrorCode::InvoiceNotPayable,
         Action::Void => ErrorCode::InvoiceNotVoidable,
     };
-    AppError::new(
-        code,
-        format!(
-            "{}{}.",
-            e.to_string()[..1].to_uppercase(),
-            &e.to_string()[1..]
-        ),
-    )
+    AppError::new(code, e.to_string())
 }
 
 /// Draws the next number of the business's series for `kind` in the issue date's year.
