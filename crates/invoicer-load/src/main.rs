@@ -248,6 +248,21 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
         }
     })
     .await;
+    // The floor of the HTTP path on this machine: the same clients on a route that does no work.
+    let floor_client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.connections)
+        .build()?;
+    let url_floor = format!("http://{addr}/healthz");
+    let floor = drive(args.connections, args.seconds, move |_| {
+        let req = floor_client.get(&url_floor);
+        async move {
+            let resp = req.send().await?;
+            anyhow::ensure!(resp.status() == 200, "status {}", resp.status());
+            resp.bytes().await?;
+            Ok(())
+        }
+    })
+    .await;
     server.abort();
     db.close().await;
 
@@ -263,6 +278,7 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
         ("raw commits (one-row transactions)", &raw),
         ("invoice creation, store only", &store),
         ("invoice creation over HTTP", &http),
+        ("GET /healthz over HTTP (floor)", &floor),
     ] {
         println!(
             "  {label:<34} {:>10.0} {:>10.2} {:>10.2}",
