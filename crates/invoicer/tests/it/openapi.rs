@@ -83,3 +83,20 @@ async fn every_route_is_documented_with_its_errors() {
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     app.finish().await;
 }
+
+/// The document is committed (`docs/openapi.json`) so every change to the contract shows in a
+/// diff. `INVOICER_UPDATE_OPENAPI=1 cargo test openapi` rewrites it after an intended change.
+#[test]
+fn the_committed_openapi_document_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+    let current = serde_json::to_string_pretty(&invoicer_http::openapi_document()).unwrap() + "\n";
+    if std::env::var_os("INVOICER_UPDATE_OPENAPI").is_some() {
+        std::fs::write(path, &current).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == current,
+        "docs/openapi.json is not the document the server serves; review the change, then run \
+         INVOICER_UPDATE_OPENAPI=1 cargo test -p invoicer --test it openapi"
+    );
+}
