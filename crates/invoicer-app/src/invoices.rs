@@ -325,6 +325,13 @@ pub async fn transition(
         Action::Issue => {
             let business = active_business(&mut tx, tenant, current.business_id).await?;
             let issue_date = current.terms.issue_date.unwrap_or(at.date());
+            if current.terms.due_date.is_some_and(|due| due < issue_date) {
+                return Err(AppError::invalid_field(
+                    "due_date",
+                    "before_issue_date",
+                    format!("The due date is before the issue date ({issue_date}); correct the draft, then issue it."),
+                ));
+            }
             next.terms.issue_date = Some(issue_date);
             next.number =
                 Some(next_number(&mut tx, tenant, &business, Kind::Invoice, issue_date).await?);

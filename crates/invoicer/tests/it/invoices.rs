@@ -20,6 +20,7 @@ both!(
     invoices_are_listed_with_filters,
     a_number_shared_by_two_businesses_is_ambiguous,
     a_patch_with_nothing_is_no_valid_fields,
+    issuing_refuses_a_due_date_before_the_issue_date,
 );
 
 async fn totals_are_computed_the_en16931_way(app: &TestApp) {
@@ -317,4 +318,28 @@ async fn a_patch_with_nothing_is_no_valid_fields(app: &TestApp) {
         )
         .await;
     assert_problem(&resp, 400, "no_valid_fields");
+}
+
+async fn issuing_refuses_a_due_date_before_the_issue_date(app: &TestApp) {
+    let mut body = app.invoice_body().await;
+    body.as_object_mut().unwrap().remove("issue_date");
+    body["due_date"] = "2020-01-31".into();
+    let draft = app.post("/v1/invoices", body).await.id();
+    let resp = app
+        .post(&format!("/v1/invoices/{draft}/issue"), json!({}))
+        .await;
+    assert_problem(&resp, 400, "invalid_request");
+    assert_eq!(error_fields(&resp), vec!["due_date"]);
+    assert_eq!(
+        app.get(&format!("/v1/invoices/{draft}")).await.body["status"],
+        "draft"
+    );
+    let mut body = app.invoice_body().await;
+    body["due_date"] = "2026-02-01".into();
+    let resp = app.post("/v1/invoices", body).await;
+    assert_eq!(
+        error_fields(&resp),
+        vec!["due_date"],
+        "caught at once when both dates are known"
+    );
 }
