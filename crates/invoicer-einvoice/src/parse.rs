@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::name::PrefixDeclaration;
+use quick_xml::Reader;
 
 use crate::report::{DocumentKind, Finding, Flag};
 use crate::tree::{Doc, Node, Ns, NONE};
@@ -92,7 +92,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
             "the document is not valid UTF-8 (only UTF-8 is accepted)",
         )
     })?;
-    let mut reader = NsReader::from_reader(body);
+    let mut reader = Reader::from_reader(body);
     reader.config_mut().expand_empty_elements = true;
     reader.config_mut().check_end_names = true;
 
@@ -101,11 +101,12 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
     let mut open: Vec<u32> = Vec::with_capacity(16);
     // Per open element, how many children of each name it has had so far.
     let mut child_names: Vec<SiblingCounter> = Vec::with_capacity(16);
+    let mut scopes = Scopes::default();
     let mut kind = None;
     let mut root_done = false;
     loop {
         let at = reader.buffer_position() as usize + bom;
-        let (resolved, event) = match reader.read_resolved_event() {
+        let event = match reader.read_event() {
             Ok(ok) => ok,
             Err(e) => {
                 return Err(malformed(
@@ -148,12 +149,9 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                         format!("The document has more than {MAX_ELEMENTS} elements."),
                     ));
                 }
-                let ns = namespace(&resolved);
                 let name = within(text, start.local_name().into_inner()).unwrap_or("");
-                if nodes.is_empty() {
-                    kind = Some(root_kind(&resolved, name)?);
-                }
                 let first_attr = attrs.len() as u32;
+                scopes.open();
                 for (n, attr) in start.attributes().enumerate() {
                     if n >= MAX_ATTRIBUTES {
                         return Err(reject(
@@ -167,7 +165,15 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                     }
                     let attr = attr.map_err(|e| malformed(xml, at, &e.to_string()))?;
                     let key = attr.key;
-                    if key.as_namespace_binding().is_some() {
+                    if let Some(declaration) = key.as_namespace_binding() {
+                        let prefix = match declaration {
+                            PrefixDeclaration::Default => "",
+                            PrefixDeclaration::Named(p) => within(text, p).unwrap_or(""),
+                        };
+                        let uri = attr
+                            .unescape_value()
+                            .map_err(|e| malformed(xml, at, &e.to_string()))?;
+                        scopes.bind(prefix, Uri::of(uri.as_bytes()));
                         continue;
                     }
                     let key = within(text, key.local_name().into_inner()).unwrap_or("");
@@ -175,6 +181,17 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                         .unescape_value()
                         .map_err(|e| malformed(xml, at, &e.to_string()))?;
                     attrs.push((key, detach(text, value)));
+                }
+                // Resolved after the element's own declarations, which apply to it too.
+                let prefix = start
+                    .name()
+                    .prefix()
+                    .and_then(|p| within(text, p.into_inner()))
+                    .unwrap_or("");
+                let uri = scopes.resolve(prefix);
+                let ns = uri.ns();
+                if nodes.is_empty() {
+                    kind = Some(root_kind(uri, name)?);
                 }
                 let id = nodes.len() as u32;
                 let parent = open.last().copied().unwrap_or(NONE);
@@ -213,6 +230,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
             }
             Event::End(_) => {
                 open.pop();
+                scopes.close();
                 if open.is_empty() {
                     root_done = true;
                 }
@@ -310,14 +328,10 @@ impl<'a> SiblingCounter<'a> {
     }
 }
 
-fn root_kind(resolved: &ResolveResult, name: &str) -> Result<DocumentKind, Rejection> {
-    let uri: &[u8] = match resolved {
-        ResolveResult::Bound(ns) => ns.as_ref(),
-        _ => b"",
-    };
+fn root_kind(uri: Uri, name: &str) -> Result<DocumentKind, Rejection> {
     match (uri, name) {
-        (u, "Invoice") if u == Ns::INVOICE.as_bytes() => Ok(DocumentKind::Invoice),
-        (u, "CreditNote") if u == Ns::CREDIT_NOTE.as_bytes() => Ok(DocumentKind::CreditNote),
+        (Uri::Invoice, "Invoice") => Ok(DocumentKind::Invoice),
+        (Uri::CreditNote, "CreditNote") => Ok(DocumentKind::CreditNote),
         _ => Err(reject(
             RULE_ROOT,
             "/",
@@ -350,22 +364,76 @@ fn detach<'a>(text: &'a str, value: Cow<'_, str>) -> Cow<'a, str> {
     }
 }
 
-fn namespace(resolved: &ResolveResult) -> Ns {
-    let ResolveResult::Bound(ns) = resolved else {
-        return Ns::Other;
-    };
-    let bytes: &[u8] = ns.as_ref();
-    // Lengths differ between most of the URIs, so usually one comparison decides.
-    [
-        (Ns::CBC, Ns::Cbc),
-        (Ns::CAC, Ns::Cac),
-        (Ns::EXT, Ns::Ext),
-        (Ns::INVOICE, Ns::Doc),
-        (Ns::CREDIT_NOTE, Ns::Doc),
-    ]
-    .into_iter()
-    .find(|(uri, _)| uri.len() == bytes.len() && uri.as_bytes() == bytes)
-    .map_or(Ns::Other, |(_, ns)| ns)
+/// The namespaces the rules tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Uri {
+    Cbc,
+    Cac,
+    Ext,
+    Invoice,
+    CreditNote,
+    Other,
+}
+
+impl Uri {
+    fn of(uri: &[u8]) -> Self {
+        // Lengths differ between most of the URIs, so usually one comparison decides.
+        [
+            (Ns::CBC, Uri::Cbc),
+            (Ns::CAC, Uri::Cac),
+            (Ns::EXT, Uri::Ext),
+            (Ns::INVOICE, Uri::Invoice),
+            (Ns::CREDIT_NOTE, Uri::CreditNote),
+        ]
+        .into_iter()
+        .find(|(known, _)| known.len() == uri.len() && known.as_bytes() == uri)
+        .map_or(Uri::Other, |(_, u)| u)
+    }
+
+    fn ns(self) -> Ns {
+        match self {
+            Uri::Cbc => Ns::Cbc,
+            Uri::Cac => Ns::Cac,
+            Uri::Ext => Ns::Ext,
+            Uri::Invoice | Uri::CreditNote => Ns::Doc,
+            Uri::Other => Ns::Other,
+        }
+    }
+}
+
+/// In-scope namespace declarations. quick-xml's own resolver keeps every URI; the rules only
+/// need to know which of five a prefix names, so this keeps (prefix, which) per declaration.
+#[derive(Default)]
+struct Scopes<'a> {
+    bindings: Vec<(&'a str, Uri)>,
+    /// Where each open element's declarations start in `bindings`.
+    marks: Vec<usize>,
+}
+
+impl<'a> Scopes<'a> {
+    fn open(&mut self) {
+        self.marks.push(self.bindings.len());
+    }
+
+    fn bind(&mut self, prefix: &'a str, uri: Uri) {
+        self.bindings.push((prefix, uri));
+    }
+
+    fn close(&mut self) {
+        if let Some(mark) = self.marks.pop() {
+            self.bindings.truncate(mark);
+        }
+    }
+
+    /// The namespace of `prefix` ("" for the default namespace); unbound prefixes and the
+    /// undeclared default namespace are `Other`.
+    fn resolve(&self, prefix: &str) -> Uri {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == prefix)
+            .map_or(Uri::Other, |(_, u)| *u)
+    }
 }
 
 fn append<'a>(text: &mut Cow<'a, str>, more: Cow<'a, str>) {

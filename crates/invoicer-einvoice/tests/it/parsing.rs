@@ -116,3 +116,29 @@ fn the_report_serialises_with_counts_and_without_empty_figures() {
         "invoice"
     );
 }
+
+#[test]
+fn elements_are_matched_by_namespace_not_by_prefix() {
+    let doc = |id: &str| {
+        format!(
+            "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" \
+             xmlns:b=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">{id}</Invoice>"
+        )
+    };
+    let fires = |xml: String, rule: &str| {
+        validate(xml.as_bytes())
+            .findings
+            .iter()
+            .any(|f| f.rule == rule)
+    };
+    // Any prefix bound to the CBC namespace names a cbc element…
+    assert!(!fires(doc("<b:ID>1</b:ID>"), "BR-02"));
+    // …and the usual prefix bound elsewhere, or an unbound one, does not.
+    assert!(fires(
+        doc("<cbc:ID xmlns:cbc=\"urn:example\">1</cbc:ID>"),
+        "BR-02"
+    ));
+    assert!(fires(doc("<ID>1</ID>"), "BR-02"));
+    // A default namespace declared on the element applies to the element itself.
+    assert!(!fires(doc("<ID xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">1</ID>"), "BR-02"));
+}
