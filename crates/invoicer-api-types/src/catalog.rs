@@ -61,6 +61,8 @@ catalog! {
         "The key was revoked and can no longer be used. Create a new key.";
     ApiKeyExpired = "api_key_expired", 401, "API key expired",
         "The key passed its `expires_at`. Create a new key.";
+    PaymentRequired = "payment_required", 402, "Payment required",
+        "The account's subscription is past due. Settle it to continue using the API; nothing is read or written until then.";
     InsufficientScope = "insufficient_scope", 403, "Insufficient scope",
         "The key lacks the scope this operation needs (`read`, `write` or `admin`); `detail` names it. Use a key that has it.";
     IpNotAllowed = "ip_not_allowed", 403, "IP address not allowed",

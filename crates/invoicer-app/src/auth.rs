@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use invoicer_api_types::ErrorCode;
 use invoicer_domain::{
     api_key::{PlainKey, Scope},
-    tenant::Tenant,
+    tenant::{BillingStatus, Tenant},
 };
 use invoicer_store::{repo::api_keys, Db};
 use uuid::Uuid;
@@ -52,8 +52,8 @@ pub async fn authenticate(db: &Db, presented: &str, client_ip: IpAddr) -> AppRes
     let mut conn = db.read().await?;
     let found = api_keys::find_by_hash(&mut conn, &hash).await?;
     drop(conn);
-    let stored = match found {
-        Some((stored, stored_hash, _billing_status)) if stored_hash.matches(&hash) => stored,
+    let (stored, billing) = match found {
+        Some((stored, stored_hash, billing)) if stored_hash.matches(&hash) => (stored, billing),
         _ => {
             return Err(AppError::new(
                 ErrorCode::InvalidApiKey,
@@ -87,6 +87,12 @@ pub async fn authenticate(db: &Db, presented: &str, client_ip: IpAddr) -> AppRes
         return Err(AppError::new(
             ErrorCode::IpNotAllowed,
             format!("Requests from {client_ip} are not in this key's allowed_ips."),
+        ));
+    }
+    if billing == BillingStatus::PastDue {
+        return Err(AppError::new(
+            ErrorCode::PaymentRequired,
+            "The account's subscription is past due; settle it to continue using the API.",
         ));
     }
     Ok(Principal {

@@ -126,24 +126,3 @@ pub fn everything(name: &str) -> NewApiKey {
         allowed_ips: Vec::new(),
     }
 }
-
-/// The account the CLI acts on when none is named: the first one created.
-pub async fn default_account(db: &Db) -> AppResult<Uuid> {
-    accounts::first(&mut *db.read().await?)
-        .await?
-        .ok_or_else(|| {
-            AppError::new(
-                ErrorCode::InvalidRequest,
-                "The database has no account yet; run `invoicer serve` once.",
-            )
-        })
-}
-
-/// Creates an account (operator side, CLI).
-pub async fn create_account(db: &Db, name: &str) -> AppResult<Uuid> {
-    let mut tx = db.begin().await?;
-    let id = Uuid::now_v7();
-    accounts::insert(&mut tx, id, name, time::OffsetDateTime::now_utc()).await?;
-    tx.commit().await?;
-    Ok(id)
-}

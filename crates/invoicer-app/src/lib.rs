@@ -2,6 +2,7 @@
 //! transaction, so a failure leaves nothing behind. HTTP handlers, the CLI and workers all call
 //! these; none of them talks to the store directly.
 
+pub mod accounts;
 pub mod auth;
 pub mod error;
 pub mod invoices;

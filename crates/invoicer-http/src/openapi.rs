@@ -59,6 +59,7 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
             InvalidApiKey,
             ApiKeyRevoked,
             ApiKeyExpired,
+            PaymentRequired,
             InsufficientScope,
             IpNotAllowed,
             ServiceUnavailable,

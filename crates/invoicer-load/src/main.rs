@@ -172,7 +172,7 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
     invoicer_app::keys::bootstrap(&db)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let account_id = invoicer_app::keys::default_account(&db)
+    let account_id = invoicer_app::accounts::default_account(&db)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let tenant = Tenant {

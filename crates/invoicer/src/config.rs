@@ -48,6 +48,9 @@ pub enum Command {
     /// Manage API keys without the API (bootstrap and recovery).
     #[command(subcommand)]
     Keys(Keys),
+    /// Operator side: create accounts and set their billing status.
+    #[command(subcommand)]
+    Accounts(Accounts),
     /// Check UBL 2.1 invoices and credit notes against EN 16931 and Peppol BIS Billing 3.0.
     /// Exit status 1 when any file has a fatal finding, 2 when a file cannot be read.
     Validate {
@@ -105,6 +108,24 @@ pub enum Keys {
         id: uuid::Uuid,
         #[arg(long, default_value = "test")]
         environment: String,
+        #[arg(long)]
+        account: Option<uuid::Uuid>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Accounts {
+    /// Create an account and print its id; give it keys with `keys create --account ID`.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// Set an account's billing status: `past_due` refuses every request with
+    /// `payment_required` until it is `active` again.
+    BillingStatus {
+        /// active or past_due.
+        status: String,
+        /// The account; default: the first one.
         #[arg(long)]
         account: Option<uuid::Uuid>,
     },

@@ -12,9 +12,9 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Parser;
-use config::{Cli, Command, Keys, LogFormat};
+use config::{Accounts, Cli, Command, Keys, LogFormat};
 use invoicer_api_types::api_key::ApiKeyOut;
-use invoicer_app::keys;
+use invoicer_app::{accounts, keys};
 use invoicer_domain::{api_key::Environment, tenant::Tenant};
 use invoicer_store::{Db, DbConfig};
 
@@ -96,6 +96,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys(command) => run_keys(&db, command).await,
+        Command::Accounts(command) => run_accounts(&db, command).await,
         Command::Validate { .. } => unreachable!("validate runs without a database, before this"),
     }
 }
@@ -106,7 +107,7 @@ async fn tenant(db: &Db, account: Option<uuid::Uuid>, environment: &str) -> anyh
         .map_err(|e: invoicer_domain::validation::Invalid| anyhow::anyhow!(e.message))?;
     let account_id = match account {
         Some(a) => a,
-        None => keys::default_account(db)
+        None => accounts::default_account(db)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?,
     };
@@ -168,6 +169,30 @@ async fn run_keys(db: &Db, command: Keys) -> anyhow::Result<()> {
             let tenant = tenant(db, account, &environment).await?;
             let key = keys::revoke(db, tenant, id).await.map_err(app_err)?;
             println!("{}", serde_json::to_string(&ApiKeyOut::from(&key))?);
+        }
+    }
+    Ok(())
+}
+
+async fn run_accounts(db: &Db, command: Accounts) -> anyhow::Result<()> {
+    let app_err = |e: invoicer_app::AppError| anyhow::anyhow!("{e}");
+    match command {
+        Accounts::Create { name } => {
+            let id = accounts::create_account(db, &name).await.map_err(app_err)?;
+            println!("{id}");
+        }
+        Accounts::BillingStatus { status, account } => {
+            let status: invoicer_domain::tenant::BillingStatus = status
+                .parse()
+                .map_err(|e: invoicer_domain::validation::Invalid| anyhow::anyhow!(e.message))?;
+            let account_id = match account {
+                Some(a) => a,
+                None => accounts::default_account(db).await.map_err(app_err)?,
+            };
+            accounts::set_billing_status(db, account_id, status)
+                .await
+                .map_err(app_err)?;
+            eprintln!("account {account_id} is now {}", status.as_str());
         }
     }
     Ok(())

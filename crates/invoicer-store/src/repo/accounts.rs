@@ -34,3 +34,17 @@ pub async fn first(conn: &mut Conn) -> Result<Option<Uuid>, StoreError> {
         .await?;
     row.map(|r| codec::get_uuid(&r, "id")).transpose()
 }
+
+/// Sets an account's billing status; `false` when there is no such account.
+pub async fn set_billing_status(
+    conn: &mut Conn,
+    account_id: Uuid,
+    status: invoicer_domain::tenant::BillingStatus,
+) -> Result<bool, StoreError> {
+    let result = sqlx::query("UPDATE accounts SET billing_status = $1 WHERE id = $2")
+        .bind(status.as_str())
+        .bind(account_id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}

@@ -1,6 +1,6 @@
 use invoicer_domain::{
     api_key::{ApiKey, KeyHash, Scope},
-    tenant::Tenant,
+    tenant::{BillingStatus, Tenant},
 };
 use sqlx::any::AnyRow;
 use uuid::Uuid;
@@ -59,7 +59,7 @@ pub async fn insert(conn: &mut Conn, key: &ApiKey, hash: &KeyHash) -> Result<(),
 pub async fn find_by_hash(
     conn: &mut Conn,
     hash: &KeyHash,
-) -> Result<Option<(ApiKey, KeyHash, String)>, StoreError> {
+) -> Result<Option<(ApiKey, KeyHash, BillingStatus)>, StoreError> {
     let row = sqlx::query(
         "SELECT k.id, k.account_id, k.environment, k.name, k.prefix, k.key_hash, k.scopes, k.expires_at, \
          k.allowed_ips, k.revoked_at, k.created_at, a.billing_status \
@@ -74,7 +74,7 @@ pub async fn find_by_hash(
     Ok(Some((
         from_row(&row)?,
         stored,
-        codec::get_str(&row, "billing_status")?,
+        codec::parse_enum("billing_status", &codec::get_str(&row, "billing_status")?)?,
     )))
 }
 

@@ -19,6 +19,7 @@ both!(
     an_expired_key_is_api_key_expired,
     a_key_without_the_scope_is_insufficient_scope,
     a_key_used_outside_its_allowlist_is_ip_not_allowed,
+    a_past_due_account_is_payment_required,
 );
 
 async fn a_request_without_a_key_is_missing_api_key(app: &TestApp) {
@@ -140,4 +141,27 @@ async fn a_key_used_outside_its_allowlist_is_ip_not_allowed(app: &TestApp) {
         .await;
     let secret = inside.ok(201)["secret"].as_str().unwrap().to_owned();
     assert_eq!(app.get_as(&secret, "/v1/invoices").await.status, 200);
+}
+
+async fn a_past_due_account_is_payment_required(app: &TestApp) {
+    use invoicer_domain::tenant::BillingStatus;
+    invoicer_app::accounts::set_billing_status(&app.db, app.account_id, BillingStatus::PastDue)
+        .await
+        .unwrap();
+    assert_problem(&app.get("/v1/invoices").await, 402, "payment_required");
+    let resp = app
+        .post(
+            "/v1/businesses",
+            json!({"legal_name": "Acme", "country": "NL"}),
+        )
+        .await;
+    assert_problem(&resp, 402, "payment_required");
+    invoicer_app::accounts::set_billing_status(&app.db, app.account_id, BillingStatus::Active)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/v1/businesses").await.ok(200)["data"],
+        json!([]),
+        "nothing was written while past due"
+    );
 }

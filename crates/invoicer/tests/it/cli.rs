@@ -65,6 +65,35 @@ async fn keys_are_created_listed_and_revoked_from_the_cli() {
         .unwrap()
         .to_owned();
 
+    assert!(invoicer(&url, &["accounts", "billing-status", "past_due"])
+        .status
+        .success());
+    let resp = client
+        .get(format!("{}/v1/invoices", server.base))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 402);
+    assert!(invoicer(&url, &["accounts", "billing-status", "active"])
+        .status
+        .success());
+    let other = invoicer(&url, &["accounts", "create", "--name", "Second"]);
+    let other_id = String::from_utf8(other.stdout).unwrap().trim().to_owned();
+    assert!(uuid::Uuid::try_parse(&other_id).is_ok(), "{other_id}");
+    let other_key = invoicer(&url, &["keys", "create", "--account", &other_id]);
+    let other_key = String::from_utf8(other_key.stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let resp = client
+        .get(format!("{}/v1/invoices", server.base))
+        .bearer_auth(&other_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+
     let revoked = invoicer(&url, &["keys", "revoke", &id, "--environment", "live"]);
     assert!(revoked.status.success());
     let resp = client

@@ -197,7 +197,7 @@ impl TestApp {
             .expect("a fresh database")
             .expose()
             .to_owned();
-        let account_id = invoicer_app::keys::default_account(&db)
+        let account_id = invoicer_app::accounts::default_account(&db)
             .await
             .expect("default account");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -296,7 +296,7 @@ impl TestApp {
         scopes: &[&str],
     ) -> String {
         let account_id = if new_account {
-            invoicer_app::keys::create_account(&self.db, "Other")
+            invoicer_app::accounts::create_account(&self.db, "Other")
                 .await
                 .expect("account")
         } else {
