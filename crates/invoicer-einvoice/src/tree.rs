@@ -327,23 +327,30 @@ impl<'d, 'a> El<'d, 'a> {
     }
 }
 
-/// XPath `normalize-space`: trims and collapses runs of XML whitespace to one space.
+/// XPath `normalize-space`: trims and collapses runs of XML whitespace to one space. XML
+/// whitespace is ASCII, so the text is scanned as bytes; most values need no change and are
+/// returned borrowed.
 pub(crate) fn normalize(s: &str) -> Cow<'_, str> {
-    let is_ws = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
-    let trimmed = s.trim_matches(is_ws);
-    let mut prev_ws = false;
-    let needs_work = trimmed.chars().any(|c| {
-        let bad = is_ws(c) && (c != ' ' || prev_ws);
-        prev_ws = is_ws(c);
-        bad
-    });
-    if !needs_work {
+    let is_ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let bytes = s.as_bytes();
+    let start = bytes.iter().position(|&b| !is_ws(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_ws(b))
+        .map_or(start, |i| i + 1);
+    let trimmed = &s[start..end];
+    let inner = trimmed.as_bytes();
+    let clean = inner
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| !is_ws(b) || (b == b' ' && !is_ws(inner[i + 1])));
+    if clean {
         return Cow::Borrowed(trimmed);
     }
     let mut out = String::with_capacity(trimmed.len());
     let mut in_ws = false;
     for c in trimmed.chars() {
-        if is_ws(c) {
+        if c.is_ascii() && is_ws(c as u8) {
             in_ws = true;
         } else {
             if in_ws {
@@ -354,4 +361,22 @@ pub(crate) fn normalize(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn normalize_space_trims_and_collapses_xml_whitespace_only() {
+        assert_eq!(normalize("  a \t\n b  "), "a b");
+        assert_eq!(normalize("a b"), "a b");
+        assert!(matches!(
+            normalize(" ab "),
+            std::borrow::Cow::Borrowed("ab")
+        ));
+        assert_eq!(normalize(" Ünï  cødé "), "Ünï cødé");
+        assert_eq!(normalize("\u{a0}x\u{a0}"), "\u{a0}x\u{a0}");
+        assert_eq!(normalize(" \r\n "), "");
+    }
 }
