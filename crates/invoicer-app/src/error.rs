@@ -82,7 +82,9 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Unavailable(_) => Self::Unavailable(e),
+            // Nothing of a failed commit was kept: like an unreachable database, retrying later
+            // is the remedy.
+            StoreError::Unavailable(_) | StoreError::CommitFailed(_) => Self::Unavailable(e),
             other => Self::Internal(other),
         }
     }

@@ -67,28 +67,21 @@ impl Gate {
         if w.conn.is_none() {
             w.conn = Some(self.pool.acquire().await?);
         }
-        rollback_dirty(&mut w).await?;
-        if !w.open {
-            run(&mut w, "BEGIN IMMEDIATE").await?;
-            w.open = true;
+        if let Err(e) = start(&mut w).await {
+            abandon(&mut w, "the writer connection failed").await;
+            return Err(e);
         }
-        run(&mut w, "SAVEPOINT request").await?;
-        w.dirty = true;
         Ok(Turn {
             guard: Some(w),
             gate: self.clone(),
         })
     }
 
-    /// Gives the connection back to the pool, so the pool can close.
+    /// Gives the connection back to the pool, so the pool can close. A batch still waiting
+    /// for its commit fails: none of its work is kept.
     pub async fn release(&self) {
         let mut w = self.lock().await;
-        if w.open {
-            let _ = run(&mut w, "ROLLBACK").await;
-        }
-        w.conn = None;
-        w.open = false;
-        w.dirty = false;
+        abandon(&mut w, "the database is closing").await;
     }
 
     /// Commits the open transaction unless more writers are queued to join it.
@@ -96,16 +89,41 @@ impl Gate {
         if !w.open || (self.waiting.load(Ordering::SeqCst) > 0 && w.members.len() < MAX_BATCH) {
             return;
         }
-        let result = run(w, "COMMIT").await.map_err(|e| e.to_string());
-        if result.is_err() {
-            // The transaction may still be open; never let a later batch inherit it.
-            let _ = run(w, "ROLLBACK").await;
-            w.conn = None;
+        match run(w, "COMMIT").await {
+            Ok(()) => {
+                w.open = false;
+                for member in w.members.drain(..) {
+                    let _ = member.send(Ok(()));
+                }
+            }
+            Err(e) => abandon(w, &format!("the commit failed: {e}")).await,
         }
-        w.open = false;
-        for member in w.members.drain(..) {
-            let _ = member.send(result.clone());
-        }
+    }
+}
+
+/// Opens the batch if needed, and this writer's savepoint.
+async fn start(w: &mut Writer) -> Result<(), StoreError> {
+    rollback_dirty(w).await?;
+    if !w.open {
+        run(w, "BEGIN IMMEDIATE").await?;
+        w.open = true;
+    }
+    run(w, "SAVEPOINT request").await?;
+    w.dirty = true;
+    Ok(())
+}
+
+/// Gives up the open batch: rolls it back if the connection still answers, drops the
+/// connection (the next writer takes a fresh one), and fails every writer waiting on it.
+async fn abandon(w: &mut Writer, why: &str) {
+    if w.open {
+        let _ = run(w, "ROLLBACK").await;
+    }
+    w.conn = None;
+    w.open = false;
+    w.dirty = false;
+    for member in w.members.drain(..) {
+        let _ = member.send(Err(why.to_owned()));
     }
 }
 
@@ -114,17 +132,8 @@ async fn run(w: &mut Writer, sql: &str) -> Result<(), StoreError> {
         .conn
         .as_mut()
         .ok_or_else(|| StoreError::Corrupt("the writer connection is gone".into()))?;
-    match conn.execute(sql).await {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            let e = StoreError::from(e);
-            if matches!(e, StoreError::Unavailable(_)) {
-                w.conn = None;
-                w.open = false;
-            }
-            Err(e)
-        }
-    }
+    conn.execute(sql).await?;
+    Ok(())
 }
 
 /// Undoes the work of a writer that gave up its turn without committing.
@@ -185,17 +194,7 @@ impl Drop for Turn {
             let gate = self.gate.clone();
             runtime.spawn(async move {
                 if rollback_dirty(&mut w).await.is_err() {
-                    // The savepoint could not be undone: abandon the whole batch.
-                    if w.open {
-                        let _ = run(&mut w, "ROLLBACK").await;
-                    }
-                    w.open = false;
-                    w.dirty = false;
-                    w.conn = None;
-                    for member in w.members.drain(..) {
-                        let _ =
-                            member.send(Err("a writer in the batch could not roll back".into()));
-                    }
+                    abandon(&mut w, "a writer in the batch could not roll back").await;
                     return;
                 }
                 gate.maybe_flush(&mut w).await;
