@@ -137,17 +137,19 @@ impl<'d, 'a> El<'d, 'a> {
     /// Whether this element is `qname` (`cbc:ID`, `cac:Party`).
     pub(crate) fn is(self, qname: &str) -> bool {
         let n = self.node();
-        // Most tests fail, and most fail on length alone, before the prefix is looked at.
-        let prefix = match n.ns {
-            Ns::Cbc | Ns::Cac | Ns::Ext => 4,
-            Ns::Doc => 0,
-            Ns::Other => qname.find(':').map_or(0, |i| i + 1),
+        let q = qname.as_bytes();
+        // Called for nearly every element by every scan: decide on the length and the
+        // prefix bytes before comparing names.
+        let prefixed = |prefix: &[u8; 4]| {
+            q.len() == n.name.len() + 4 && q.starts_with(prefix) && &q[4..] == n.name.as_bytes()
         };
-        if qname.len() != n.name.len() + prefix {
-            return false;
+        match n.ns {
+            Ns::Cbc => prefixed(b"cbc:"),
+            Ns::Cac => prefixed(b"cac:"),
+            Ns::Ext => prefixed(b"ext:"),
+            Ns::Doc => q == n.name.as_bytes(),
+            Ns::Other => Ns::split(qname) == (Ns::Other, n.name),
         }
-        let (ns, local) = Ns::split(qname);
-        n.ns == ns && n.name == local
     }
 
     pub(crate) fn parent(self) -> Option<Self> {
