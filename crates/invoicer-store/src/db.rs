@@ -140,6 +140,11 @@ impl Db {
         })
     }
 
+    /// SQLite: writers queued behind the current one (0 on PostgreSQL).
+    pub fn writers_waiting(&self) -> usize {
+        self.gate.as_ref().map_or(0, |g| g.waiting())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

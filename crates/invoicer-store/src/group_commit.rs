@@ -55,6 +55,10 @@ impl Gate {
         })
     }
 
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
     async fn lock(&self) -> OwnedMutexGuard<Writer> {
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let guard = self.writer.clone().lock_owned().await;

@@ -1,0 +1,108 @@
+//! SQLite group commit: writers share a commit, yet each keeps or loses its own work alone, and
+//! nobody is told "committed" unless the commit happened.
+
+use std::time::Duration;
+
+use invoicer_store::{repo::accounts, Db, DbConfig, StoreError};
+use uuid::Uuid;
+
+async fn sqlite() -> (Db, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
+    let db = Db::connect(&DbConfig::new(url)).await.unwrap();
+    db.migrate().await.unwrap();
+    (db, dir)
+}
+
+async fn count(db: &Db) -> i64 {
+    accounts::count(&mut *db.read().await.unwrap())
+        .await
+        .unwrap()
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// Waits until exactly `n` writers queue behind the current one (the gate counts them).
+async fn until_waiting(db: &Db, n: usize) {
+    for _ in 0..5000 {
+        if db.writers_waiting() == n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    panic!("the queue never held {n} writers");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_that_gives_up_rolls_back_alone_and_its_batch_still_commits() {
+    let (db, _dir) = sqlite().await;
+    let mut first = db.begin().await.unwrap();
+    accounts::insert(&mut first, Uuid::now_v7(), "kept", now())
+        .await
+        .unwrap();
+    let second = tokio::spawn({
+        let db = db.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            accounts::insert(&mut tx, Uuid::now_v7(), "dropped", now())
+                .await
+                .unwrap();
+            // Dropped without commit.
+        }
+    });
+    until_waiting(&db, 1).await;
+    // The second writer is queued, so the first joins a batch and waits for it.
+    first.commit().await.unwrap();
+    second.await.unwrap();
+    assert_eq!(count(&db).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_with_a_batch_open_fails_its_writers_and_keeps_nothing() {
+    let (db, dir) = sqlite().await;
+    let mut first = db.begin().await.unwrap();
+    accounts::insert(&mut first, Uuid::now_v7(), "a", now())
+        .await
+        .unwrap();
+    let (go, wait) = tokio::sync::oneshot::channel::<()>();
+    let second = tokio::spawn({
+        let db = db.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            accounts::insert(&mut tx, Uuid::now_v7(), "b", now())
+                .await
+                .unwrap();
+            wait.await.unwrap();
+            tx.commit().await
+        }
+    });
+    until_waiting(&db, 1).await;
+    let first = tokio::spawn(first.commit());
+    // The second writer takes the turn while the first waits on the batch…
+    until_waiting(&db, 0).await;
+    // …and the database closes behind it.
+    let closing = tokio::spawn({
+        let db = db.clone();
+        async move { db.close().await }
+    });
+    until_waiting(&db, 1).await;
+    go.send(()).unwrap();
+    assert!(matches!(
+        second.await.unwrap(),
+        Err(StoreError::CommitFailed(_))
+    ));
+    assert!(matches!(
+        first.await.unwrap(),
+        Err(StoreError::CommitFailed(_))
+    ));
+    closing.await.unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
+    let reopened = Db::connect(&DbConfig::new(url)).await.unwrap();
+    assert_eq!(
+        count(&reopened).await,
+        0,
+        "nothing of the failed batch was kept"
+    );
+}
