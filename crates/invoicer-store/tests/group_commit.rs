@@ -15,7 +15,7 @@ async fn sqlite() -> (Db, tempfile::TempDir) {
 }
 
 async fn count(db: &Db) -> i64 {
-    accounts::count(&mut *db.read().await.unwrap())
+    accounts::count(&mut db.read().await.unwrap())
         .await
         .unwrap()
 }
