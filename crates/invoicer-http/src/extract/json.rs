@@ -1,7 +1,5 @@
 use axum::{
-    body::Bytes,
     extract::{FromRequest, Request},
-    http::{header, StatusCode},
     response::{IntoResponse, Response},
 };
 use invoicer_api_types::ErrorCode;
@@ -16,47 +14,11 @@ use crate::problem::ApiError;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
-fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        if !is_json(content_type) {
-            let detail = if content_type.is_empty() {
-                "The request has no Content-Type; send the body as application/json.".to_owned()
-            } else {
-                format!("The body is `{content_type}`; send it as application/json.")
-            };
-            return Err(ApiError::new(ErrorCode::UnsupportedMediaType, detail));
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    "The body exceeds the 1 MiB limit.",
-                )
-            } else {
-                ApiError::new(
-                    ErrorCode::InvalidRequest,
-                    format!("The body could not be read: {rejection}."),
-                )
-            }
-        })?;
+        let bytes = super::body::read(req, state, super::body::is_json, "application/json").await?;
         parse(&bytes).map(Json)
     }
 }

@@ -1,9 +1,11 @@
 //! Extractors whose rejections are our problems, never axum's plain-text ones.
 
 mod auth;
+mod body;
 mod json;
 mod query;
 
 pub use auth::{Admin, Auth, Read, Write};
+pub use body::Xml;
 pub use json::Json;
 pub use query::Query;

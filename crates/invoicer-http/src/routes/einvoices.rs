@@ -1,14 +1,10 @@
-use axum::{
-    body::Bytes,
-    http::{header, HeaderMap, StatusCode},
-};
 use invoicer_api_types::{einvoice::ValidationReportOut, ErrorCode};
 use invoicer_app::AppError;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::{
-    extract::{Auth, Json, Query, Read},
+    extract::{Auth, Json, Query, Read, Xml},
     problem::ApiError,
 };
 
@@ -17,20 +13,6 @@ use crate::{
 pub struct ValidateQuery {
     /// `true`: a fatal finding answers 400 `validation_failed` instead of 200.
     pub strict: Option<bool>,
-}
-
-fn is_xml(headers: &HeaderMap) -> bool {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
 }
 
 /// Validate a UBL 2.1 Invoice or CreditNote against EN 16931 and Peppol BIS Billing 3.0.
@@ -44,28 +26,8 @@ fn is_xml(headers: &HeaderMap) -> bool {
 pub async fn validate_einvoice(
     _auth: Auth<Read>,
     Query(q): Query<ValidateQuery>,
-    headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    Xml(body): Xml,
 ) -> Result<Json<ValidationReportOut>, ApiError> {
-    if !is_xml(&headers) {
-        return Err(ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            "Send the e-invoice as application/xml.",
-        ));
-    }
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                "The body exceeds the 1 MiB limit.",
-            )
-        } else {
-            ApiError::new(
-                ErrorCode::InvalidRequest,
-                format!("The body could not be read: {rejection}."),
-            )
-        }
-    })?;
     let report = invoicer_einvoice::validate(&body);
     let out = ValidationReportOut::from(&report);
     if q.strict == Some(true) && report.has_fatal() {
