@@ -29,7 +29,7 @@ use crate::{
     parties::{load_business, load_customer},
 };
 
-fn now() -> time::OffsetDateTime {
+pub(crate) fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }
 
@@ -46,7 +46,7 @@ pub fn not_found(kind: Kind) -> AppError {
     }
 }
 
-fn check_line_count(count: usize) -> AppResult<()> {
+pub(crate) fn check_line_count(count: usize) -> AppResult<()> {
     if count > MAX_LINE_ITEMS {
         return Err(AppError::new(
             ErrorCode::TooManyLineItems,
@@ -87,7 +87,7 @@ pub async fn resolve(
 }
 
 /// Compares the client's declared totals with ours: exactly, or within its tolerance.
-fn check_declared(declared: &Option<Declared>, totals: &Totals) -> AppResult<()> {
+pub(crate) fn check_declared(declared: &Option<Declared>, totals: &Totals) -> AppResult<()> {
     let Some(declared) = declared else {
         return Ok(());
     };
@@ -288,7 +288,7 @@ fn refused(e: TransitionRefused) -> AppError {
 }
 
 /// Draws the next number of the business's series for `kind` in the issue date's year.
-async fn next_number(
+pub(crate) async fn next_number(
     conn: &mut Conn,
     tenant: Tenant,
     business: &Business,
@@ -353,103 +353,4 @@ pub async fn transition(
     }
     tx.commit().await?;
     Ok(next)
-}
-
-pub async fn create_credit_note(
-    db: &Db,
-    tenant: Tenant,
-    input: CreditNoteIn,
-) -> AppResult<Invoice> {
-    check_line_count(input.line_count())?;
-    let new = input.parse().map_err(AppError::invalid)?;
-    let mut tx = db.begin().await?;
-    let invoice = resolve(&mut tx, tenant, Kind::Invoice, &new.invoice_ref)
-        .await
-        .map_err(|e| match e {
-            AppError::Client {
-                code: ErrorCode::InvalidRequest,
-                ..
-            } => AppError::invalid_field(
-                "invoice_id",
-                "invalid_id",
-                "Give the id or number of an issued invoice.",
-            ),
-            other => other,
-        })?;
-    invoices::lock(&mut tx, tenant, invoice.id).await?;
-    if !matches!(invoice.status, Status::Issued | Status::Paid) {
-        return Err(AppError::new(
-            ErrorCode::InvoiceNotCreditable,
-            format!(
-                "The invoice is {}; only issued or paid invoices can be credited.",
-                invoice.status
-            ),
-        ));
-    }
-    let whole = new.lines.is_none();
-    let content = Content {
-        currency: invoice.content.currency,
-        lines: new.lines.unwrap_or_else(|| invoice.content.lines.clone()),
-        allowances_charges: if whole && new.allowances_charges.is_empty() {
-            invoice.content.allowances_charges.clone()
-        } else {
-            new.allowances_charges
-        },
-        prepaid: Decimal::ZERO,
-        vat_rounding: invoice.content.vat_rounding,
-    };
-    let credit_totals = totals::compute(&content);
-    check_declared(&new.declared, &credit_totals)?;
-    if credit_totals.tax_inclusive <= Decimal::ZERO {
-        return Err(AppError::invalid_field(
-            "line_items",
-            "not_positive",
-            "A credit note must credit a positive amount.",
-        ));
-    }
-    let credited: Decimal = invoices::credited_amounts(&mut tx, tenant, invoice.id)
-        .await?
-        .into_iter()
-        .sum();
-    let remaining = invoice.totals().tax_inclusive - credited;
-    if credit_totals.tax_inclusive > remaining {
-        return Err(AppError::new(
-            ErrorCode::CreditExceedsInvoice,
-            format!(
-                "The credit note totals {} {}, but only {} {} of invoice {} is left to credit.",
-                credit_totals.tax_inclusive,
-                content.currency,
-                remaining,
-                content.currency,
-                invoice.number.as_deref().unwrap_or_default()
-            ),
-        ));
-    }
-    let business = load_business(&mut tx, tenant, invoice.business_id).await?;
-    let at = now();
-    let issue_date = new.terms.issue_date.unwrap_or(at.date());
-    let number = next_number(&mut tx, tenant, &business, Kind::CreditNote, issue_date).await?;
-    let note = Invoice {
-        id: Uuid::now_v7(),
-        kind: Kind::CreditNote,
-        business_id: invoice.business_id,
-        customer_id: invoice.customer_id,
-        credited_invoice_id: Some(invoice.id),
-        status: Status::Issued,
-        number: Some(number),
-        terms: invoicer_domain::invoice::Terms {
-            issue_date: Some(issue_date),
-            buyer_reference: invoice.terms.buyer_reference.clone(),
-            ..new.terms
-        },
-        content,
-        issued_at: Some(at),
-        paid_at: None,
-        voided_at: None,
-        created_at: at,
-        updated_at: at,
-    };
-    invoices::insert(&mut tx, tenant, &note).await?;
-    tx.commit().await?;
-    Ok(note)
 }

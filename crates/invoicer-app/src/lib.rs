@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod credit_notes;
 pub mod error;
 pub mod invoices;
 pub mod keys;

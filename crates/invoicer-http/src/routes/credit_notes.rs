@@ -6,7 +6,7 @@ use invoicer_api_types::{
     invoice::{CreditNoteIn, InvoiceOut},
     list::{InvoiceListQuery, ListOut},
 };
-use invoicer_app::invoices;
+use invoicer_app::{credit_notes, invoices};
 use invoicer_domain::invoice::Kind;
 
 use super::list_out;
@@ -25,7 +25,7 @@ pub async fn create_credit_note(
     auth: Auth<Write>,
     Json(input): Json<CreditNoteIn>,
 ) -> Result<(StatusCode, Json<InvoiceOut>), ApiError> {
-    let note = invoices::create_credit_note(&state.db, auth.tenant, input).await?;
+    let note = credit_notes::create(&state.db, auth.tenant, input).await?;
     Ok((StatusCode::CREATED, Json(InvoiceOut::from(&note))))
 }
 
