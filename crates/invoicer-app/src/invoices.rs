@@ -2,13 +2,10 @@
 //! lifecycle actions. Each operation is one transaction.
 
 use invoicer_api_types::{
-    invoice::{CreditNoteIn, InvoiceIn},
-    list::InvoiceListQuery,
-    time_fmt::parse_date,
-    ErrorCode,
+    invoice::InvoiceIn, list::InvoiceListQuery, time_fmt::parse_date, ErrorCode,
 };
 use invoicer_domain::{
-    invoice::{Action, Content, Invoice, Kind, Status, TransitionRefused, MAX_LINE_ITEMS},
+    invoice::{Action, Invoice, Kind, Status, TransitionRefused, MAX_LINE_ITEMS},
     numbering,
     party::Business,
     tenant::Tenant,
@@ -20,7 +17,6 @@ use invoicer_store::{
     repo::{invoices, number_series},
     Conn, Db,
 };
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::{
