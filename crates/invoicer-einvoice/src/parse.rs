@@ -12,7 +12,7 @@ use quick_xml::name::PrefixDeclaration;
 use quick_xml::Reader;
 
 use crate::report::{DocumentKind, Finding, Flag};
-use crate::tree::{Doc, Node, Ns, NONE};
+use crate::tree::{Doc, Names, Node, Ns, NONE};
 
 /// Largest document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
@@ -102,6 +102,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
     // Per open element, how many children of each name it has had so far.
     let mut child_names: Vec<SiblingCounter> = Vec::with_capacity(16);
     let mut scopes = Scopes::default();
+    let mut names = Names::default();
     let mut kind = None;
     let mut root_done = false;
     loop {
@@ -190,6 +191,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                     .unwrap_or("");
                 let uri = scopes.resolve(prefix);
                 let ns = uri.ns();
+                let name_id = names.intern(ns, name);
                 if nodes.is_empty() {
                     kind = Some(root_kind(uri, name)?);
                 }
@@ -197,7 +199,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                 let parent = open.last().copied().unwrap_or(NONE);
                 let depth = open.len();
                 let position = match depth.checked_sub(1) {
-                    Some(d) => child_names[d].next(ns, name),
+                    Some(d) => child_names[d].next(name_id),
                     None => 1,
                 };
                 if child_names.len() == depth {
@@ -218,6 +220,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                 nodes.push(Node {
                     ns,
                     name,
+                    name_id,
                     parent,
                     first_child: NONE,
                     last_child: NONE,
@@ -284,40 +287,38 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
         kind: kind.unwrap_or(DocumentKind::Invoice),
         nodes,
         attrs,
+        names,
     })
 }
 
 /// Counts an element's children by name. UBL aggregates have a few dozen kinds of children, so
 /// a short list is searched; past that a map keeps hostile documents linear.
 #[derive(Default)]
-struct SiblingCounter<'a> {
-    few: Vec<(Ns, &'a str, u32)>,
-    many: Option<std::collections::HashMap<(u8, &'a str), u32>>,
+struct SiblingCounter {
+    few: Vec<(u32, u32)>,
+    many: Option<std::collections::HashMap<u32, u32>>,
 }
 
-impl<'a> SiblingCounter<'a> {
+impl SiblingCounter {
     const FEW: usize = 64;
 
-    fn next(&mut self, ns: Ns, name: &'a str) -> u32 {
+    /// The position of the next child named `name_id` among its same-named siblings.
+    fn next(&mut self, name_id: u32) -> u32 {
         if let Some(many) = &mut self.many {
-            let n = many.entry((ns as u8, name)).or_insert(0);
+            let n = many.entry(name_id).or_insert(0);
             *n += 1;
             return *n;
         }
-        if let Some(entry) = self.few.iter_mut().find(|(n, l, _)| *n == ns && *l == name) {
-            entry.2 += 1;
-            return entry.2;
+        if let Some(entry) = self.few.iter_mut().find(|(n, _)| *n == name_id) {
+            entry.1 += 1;
+            return entry.1;
         }
         if self.few.len() < Self::FEW {
-            self.few.push((ns, name, 1));
+            self.few.push((name_id, 1));
             return 1;
         }
-        let mut many: std::collections::HashMap<(u8, &'a str), u32> = self
-            .few
-            .drain(..)
-            .map(|(n, l, c)| ((n as u8, l), c))
-            .collect();
-        many.insert((ns as u8, name), 1);
+        let mut many: std::collections::HashMap<u32, u32> = self.few.drain(..).collect();
+        many.insert(name_id, 1);
         self.many = Some(many);
         1
     }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use crate::report::DocumentKind;
 
 /// The namespaces rules talk about; everything else is `Other`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Ns {
     Cbc,
     Cac,
@@ -42,7 +42,7 @@ impl Ns {
 
     /// Splits `cbc:ID` into its namespace and local name. Called for every step the rules
     /// take, so the three UBL prefixes are recognised without searching.
-    fn split(qname: &str) -> (Ns, &str) {
+    pub(crate) fn split(qname: &str) -> (Ns, &str) {
         let b = qname.as_bytes();
         if b.len() > 4 && b[3] == b':' {
             match &b[..3] {
@@ -65,6 +65,9 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) struct Node<'a> {
     pub(crate) ns: Ns,
     pub(crate) name: &'a str,
+    /// The element's name (namespace and local name) as an index into [`Doc::names`]: equal
+    /// names have equal ids, so rules that look at many elements compare integers.
+    pub(crate) name_id: u32,
     pub(crate) parent: u32,
     pub(crate) first_child: u32,
     pub(crate) last_child: u32,
@@ -81,6 +84,106 @@ pub(crate) struct Doc<'a> {
     pub(crate) kind: DocumentKind,
     pub(crate) nodes: Vec<Node<'a>>,
     pub(crate) attrs: Vec<(&'a str, Cow<'a, str>)>,
+    /// Every distinct element name of the document, indexed by [`Node::name_id`].
+    pub(crate) names: Names<'a>,
+}
+
+/// The distinct element names of one document.
+///
+/// A document has a few dozen distinct names, so they live in a small open-addressing table
+/// under a cheap fingerprint, each name within a short probe window of its slot. Names come
+/// from untrusted input, so when a window is full (many names sharing fingerprints) the name
+/// goes to a map with the standard, randomly keyed hasher instead: crafted collisions cost a
+/// bounded probe, never quadratic time.
+#[derive(Debug)]
+pub(crate) struct Names<'a> {
+    /// Ids by fingerprint slot, `NONE` when free; always checked against `list`.
+    table: Box<[u32; Names::SLOTS]>,
+    /// Names whose probe window was full.
+    overflow: Option<std::collections::HashMap<(Ns, &'a str), u32>>,
+    list: Vec<(Ns, &'a str)>,
+}
+
+impl Default for Names<'_> {
+    fn default() -> Self {
+        Names {
+            table: Box::new([NONE; Names::SLOTS]),
+            overflow: None,
+            list: Vec::with_capacity(64),
+        }
+    }
+}
+
+impl<'a> Names<'a> {
+    const SLOTS: usize = 512;
+    const WINDOW: usize = 8;
+
+    fn fingerprint(ns: Ns, local: &str) -> usize {
+        let b = local.as_bytes();
+        let at = |i: usize| b.get(i).map_or(0, |&x| x as usize);
+        let n = b.len();
+        n.wrapping_mul(0x9E37)
+            ^ at(0).wrapping_mul(0x3C6E)
+            ^ at(n / 2).wrapping_mul(0x7F4A)
+            ^ at(n.wrapping_sub(1)).wrapping_mul(0x6A09)
+            ^ at(n / 4).wrapping_mul(0x1B87)
+            ^ at(3 * n / 4).wrapping_mul(0x2545)
+            ^ (ns as usize).wrapping_mul(0x5851)
+    }
+
+    /// The id of `(ns, local)`, if it was interned.
+    fn find(&self, ns: Ns, local: &str) -> Result<u32, Option<usize>> {
+        let start = Self::fingerprint(ns, local);
+        for probe in 0..Self::WINDOW {
+            let slot = (start + probe) % Self::SLOTS;
+            let id = self.table[slot];
+            match self.list.get(id as usize) {
+                None => return Err(Some(slot)),
+                Some(&(n, l)) if n == ns && l == local => return Ok(id),
+                Some(_) => {}
+            }
+        }
+        match self.overflow.as_ref().and_then(|m| m.get(&(ns, local))) {
+            Some(&id) => Ok(id),
+            None => Err(None),
+        }
+    }
+
+    /// The id of `(ns, local)`, assigning the next one to a name not seen before.
+    pub(crate) fn intern(&mut self, ns: Ns, local: &'a str) -> u32 {
+        match self.find(ns, local) {
+            Ok(id) => id,
+            Err(free) => {
+                let id = self.list.len() as u32;
+                self.list.push((ns, local));
+                match free {
+                    Some(slot) => self.table[slot] = id,
+                    None => {
+                        self.overflow
+                            .get_or_insert_with(Default::default)
+                            .insert((ns, local), id);
+                    }
+                }
+                id
+            }
+        }
+    }
+
+    /// The id of `qname` (`cbc:ID`), if any element of the document has that name.
+    pub(crate) fn id(&self, qname: &str) -> Option<u32> {
+        let (ns, local) = Ns::split(qname);
+        self.find(ns, local).ok()
+    }
+
+    /// How many distinct names there are; ids are below this.
+    pub(crate) fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// The name with id `id`.
+    pub(crate) fn get(&self, id: u32) -> (Ns, &'a str) {
+        self.list[id as usize]
+    }
 }
 
 impl<'a> Doc<'a> {
@@ -91,6 +194,33 @@ impl<'a> Doc<'a> {
     /// Every element in document order.
     pub(crate) fn elements(&self) -> impl Iterator<Item = El<'_, 'a>> {
         (0..self.nodes.len() as u32).map(move |id| El { doc: self, id })
+    }
+
+    /// Every element named `qname` in document order: the name is resolved once and the
+    /// elements compared by name id.
+    pub(crate) fn named(&self, qname: &str) -> impl Iterator<Item = El<'_, 'a>> {
+        self.named_any([qname])
+    }
+
+    /// Every element named any of `qnames`, in document order.
+    pub(crate) fn named_any<const N: usize>(
+        &self,
+        qnames: [&str; N],
+    ) -> impl Iterator<Item = El<'_, 'a>> {
+        let ids = qnames.map(|q| self.names.id(q).unwrap_or(NONE));
+        let nodes = if ids.iter().all(|&i| i == NONE) {
+            &[][..]
+        } else {
+            &self.nodes[..]
+        };
+        nodes
+            .iter()
+            .enumerate()
+            .filter(move |(_, n)| ids.contains(&n.name_id))
+            .map(move |(id, _)| El {
+                doc: self,
+                id: id as u32,
+            })
     }
 
     pub(crate) fn is_invoice(&self) -> bool {
@@ -132,6 +262,11 @@ impl<'d, 'a> El<'d, 'a> {
 
     pub(crate) fn local_name(self) -> &'d str {
         self.node().name
+    }
+
+    /// The element's name id (see [`Node::name_id`]).
+    pub(crate) fn name_id(self) -> u32 {
+        self.node().name_id
     }
 
     /// Whether this element is `qname` (`cbc:ID`, `cac:Party`).

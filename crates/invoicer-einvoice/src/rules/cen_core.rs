@@ -16,8 +16,7 @@ pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
     document(root, out);
     // BR-CO-10 sums every line of the document; sum them once, not per totals element.
     let line_sum = sum(doc
-        .elements()
-        .filter(|l| l.is("cac:InvoiceLine") || l.is("cac:CreditNoteLine"))
+        .named_any(["cac:InvoiceLine", "cac:CreditNoteLine"])
         .flat_map(|l| l.all("cbc:LineExtensionAmount"))
         .map(dec_of))
     .map(round2);
@@ -83,8 +82,8 @@ fn document(root: El<'_, '_>, out: &mut Out) {
     );
     let tax_amounts = root
         .doc()
-        .elements()
-        .filter(|e| e.is("cbc:TaxAmount") && e.parent().is_some_and(|p| p.is("cac:TaxTotal")));
+        .named("cbc:TaxAmount")
+        .filter(|e| e.parent().is_some_and(|p| p.is("cac:TaxTotal")));
     let tax_amount_currencies: Vec<&str> =
         tax_amounts.filter_map(|a| a.attr("currencyID")).collect();
     out.fatal(
@@ -165,10 +164,11 @@ fn payable_needs_terms(e: El<'_, '_>, root: El<'_, '_>, out: &mut Out) {
         return;
     }
     let Some(amount) = dec_of(e) else { return };
-    let has_terms = root.doc().elements().any(|x| {
-        x.is("cbc:DueDate")
-            || (x.is("cbc:Note") && x.parent().is_some_and(|p| p.is("cac:PaymentTerms")))
-    });
+    let has_terms = root.doc().named("cbc:DueDate").next().is_some()
+        || root
+            .doc()
+            .named("cbc:Note")
+            .any(|x| x.parent().is_some_and(|p| p.is("cac:PaymentTerms")));
     out.fatal(
         amount <= Decimal::ZERO || has_terms,
         "BR-CO-25",

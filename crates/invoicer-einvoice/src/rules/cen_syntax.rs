@@ -4,7 +4,7 @@
 //! The 674 plain UBL-CR paths are compiled once into two tries (anchored at the root, and
 //! "anywhere" for `//` paths) and matched in a single walk of the document.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::ubl_cr_paths::UNUSED;
@@ -24,10 +24,8 @@ pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
 /// One step of a compiled path.
 #[derive(Default)]
 struct TrieNode {
-    children: Vec<(Ns, &'static str, usize)>,
-    /// Bit `n` is set when a child's name is `n` bytes long (63 for longer): most elements
-    /// are ruled out by their name's length before any comparison.
-    lengths: u64,
+    /// (name key, next node), sorted by key; keys index [`Tries::names`].
+    children: Vec<(u16, usize)>,
     /// Rules (indexes into [`UNUSED`]) whose path ends at this element.
     rules: Vec<usize>,
     /// Rules whose path ends in an attribute of this element.
@@ -38,7 +36,21 @@ struct Tries {
     nodes: Vec<TrieNode>,
     anchored: usize,
     anywhere: usize,
+    /// Every element name the paths mention, keyed by its index in the children lists.
+    names: HashMap<(Ns, &'static str), u16>,
 }
+
+impl Tries {
+    /// Per name id of `doc`, its key in the tries, or `NO_KEY` for a name no path mentions;
+    /// looked up once per distinct name, so the walk compares integers.
+    fn keys(&self, doc: &Doc<'_>) -> Vec<u16> {
+        (0..doc.names.len() as u32)
+            .map(|id| *self.names.get(&doc.names.get(id)).unwrap_or(&NO_KEY))
+            .collect()
+    }
+}
+
+const NO_KEY: u16 = u16::MAX;
 
 fn split_qname(step: &'static str) -> (Ns, &'static str) {
     match step.split_once(':') {
@@ -81,6 +93,7 @@ fn tries() -> &'static Tries {
             nodes: vec![TrieNode::default(), TrieNode::default()],
             anchored: 0,
             anywhere: 1,
+            names: HashMap::new(),
         };
         for (index, (_, _, path)) in UNUSED.iter().enumerate() {
             let (start, path) = match path.strip_prefix("//") {
@@ -95,18 +108,19 @@ fn tries() -> &'static Tries {
                     .copied()
                     .chain((!last.starts_with('@')).then_some(*last))
                 {
-                    let (ns, local) = split_qname(step);
+                    let known = t.names.len() as u16;
+                    let key = *t.names.entry(split_qname(step)).or_insert(known);
                     let found = t.nodes[node]
                         .children
                         .iter()
-                        .find(|(n, l, _)| *n == ns && *l == local)
-                        .map(|c| c.2);
+                        .find(|(k, _)| *k == key)
+                        .map(|c| c.1);
                     node = match found {
                         Some(next) => next,
                         None => {
                             t.nodes.push(TrieNode::default());
                             let next = t.nodes.len() - 1;
-                            t.nodes[node].children.push((ns, local, next));
+                            t.nodes[node].children.push((key, next));
                             next
                         }
                     };
@@ -118,35 +132,25 @@ fn tries() -> &'static Tries {
             }
         }
         for node in &mut t.nodes {
-            node.children
-                .sort_by(|a, b| (a.0 as u8, a.1).cmp(&(b.0 as u8, b.1)));
-            node.lengths = node.children.iter().fold(0, |m, c| m | length_bit(c.1));
+            node.children.sort_unstable();
         }
         t
     })
 }
 
-fn length_bit(name: &str) -> u64 {
-    1 << name.len().min(63)
-}
-
-fn step(t: &Tries, from: usize, e: El<'_, '_>) -> Option<usize> {
-    let node = &t.nodes[from];
-    if node.lengths & length_bit(e.local_name()) == 0 {
-        return None;
-    }
-    let children = &node.children;
-    let key = (e.ns() as u8, e.local_name());
+fn step(t: &Tries, from: usize, key: u16) -> Option<usize> {
+    let children = &t.nodes[from].children;
     children
-        .binary_search_by(|(ns, local, _)| (*ns as u8, *local).cmp(&key))
+        .binary_search_by_key(&key, |c| c.0)
         .ok()
-        .map(|i| children[i].2)
+        .map(|i| children[i].1)
 }
 
 /// Matches the children of `parent` against the trie: `anchored` is where the root-anchored
 /// paths stand at `parent` (if on one), `partial` the `//` paths that have begun above.
 fn walk(
     t: &Tries,
+    keys: &[u16],
     parent: El<'_, '_>,
     anchored: Option<usize>,
     partial: &Partial,
@@ -155,13 +159,16 @@ fn walk(
 ) {
     let attribute_rules = !t.nodes[t.anywhere].attributes.is_empty();
     for e in parent.children() {
-        let next_anchored = anchored.and_then(|a| step(t, a, e));
+        let key = keys[e.name_id() as usize];
+        let next_anchored = anchored
+            .filter(|_| key != NO_KEY)
+            .and_then(|a| step(t, a, key));
         if let Some(n) = next_anchored {
             hit(n, e, fired);
         }
         let mut next = Partial::starting(t.anywhere);
-        for &p in partial.nodes() {
-            if let Some(n) = step(t, p, e) {
+        for &p in partial.nodes().iter().filter(|_| key != NO_KEY) {
+            if let Some(n) = step(t, p, key) {
                 hit(n, e, fired);
                 next.push(n);
             }
@@ -170,7 +177,7 @@ fn walk(
             hit(t.anywhere, e, fired);
         }
         if e.has_children() {
-            walk(t, e, next_anchored, &next, fired, hit);
+            walk(t, keys, e, next_anchored, &next, fired, hit);
         }
     }
 }
@@ -223,6 +230,7 @@ fn unused_elements(root: El<'_, '_>, out: &mut Out) {
     hit(t.anywhere, root, &mut fired);
     walk(
         t,
+        &t.keys(root.doc()),
         root,
         Some(t.anchored),
         &Partial::starting(t.anywhere),
@@ -263,8 +271,7 @@ fn unused_with_condition(root: El<'_, '_>, out: &mut Out) {
     );
     let references: Vec<El> = root
         .doc()
-        .elements()
-        .filter(|e| e.is("cac:AdditionalDocumentReference"))
+        .named("cac:AdditionalDocumentReference")
         .collect();
     let invoiced_object = |r: &El| any_raw_eq(*r, "cbc:DocumentTypeCode", "130");
     let other_with_scheme = references.iter().any(|r| {
@@ -575,10 +582,9 @@ fn cardinalities(doc: &Doc<'_>, root: El<'_, '_>, out: &mut Out) {
         "The buyer VAT identifier may be given only once.",
     );
     let sepa = doc
-        .elements()
+        .named("cbc:ID")
         .filter(|e| {
-            e.is("cbc:ID")
-                && e.parent().is_some_and(|p| p.is("cac:PartyIdentification"))
+            e.parent().is_some_and(|p| p.is("cac:PartyIdentification"))
                 && e.attr("schemeID")
                     .is_some_and(|s| s.to_uppercase() == "SEPA")
         })
@@ -591,8 +597,7 @@ fn cardinalities(doc: &Doc<'_>, root: El<'_, '_>, out: &mut Out) {
     );
     let distinct = |name: &str| {
         let values: HashSet<String> = doc
-            .elements()
-            .filter(|e| e.is(name))
+            .named(name)
             .map(|e| string_value(e).into_owned())
             .collect();
         values.len()

@@ -237,7 +237,7 @@ impl<'d, 'a> Facts<'d, 'a> {
         let mut classified = Vec::new();
         let mut allowance_categories = Vec::new();
         let mut all_categories = Vec::new();
-        for e in doc.elements() {
+        for e in doc.named_any(["cac:ClassifiedTaxCategory", "cac:TaxCategory"]) {
             if e.is("cac:ClassifiedTaxCategory") {
                 classified.push(Cat::of(e));
             } else if e.is("cac:TaxCategory") {
@@ -512,7 +512,11 @@ impl Bases {
     fn of(doc: &Doc<'_>) -> Self {
         let root = doc.root();
         let mut b = Bases::default();
-        for e in doc.elements() {
+        for e in doc.named_any([
+            "cac:InvoiceLine",
+            "cac:CreditNoteLine",
+            "cac:AllowanceCharge",
+        ]) {
             let invoice_line = e.is("cac:InvoiceLine");
             let credit_line = e.is("cac:CreditNoteLine");
             b.any_invoice_line |= invoice_line;
@@ -769,8 +773,8 @@ fn split_payment(f: &Facts<'_, '_>, out: &mut Out) {
         return;
     }
     let foreign = doc
-        .elements()
-        .any(|e| e.is("cbc:IdentificationCode") && string_value(e) != "IT");
+        .named("cbc:IdentificationCode")
+        .any(|e| string_value(e) != "IT");
     out.fatal(
         !foreign,
         "BR-B-01",

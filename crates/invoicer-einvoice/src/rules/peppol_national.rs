@@ -170,11 +170,7 @@ fn denmark(root: El<'_, '_>, out: &mut Out) {
              19.05.01 or 26.08.01 (listVersionID).",
         );
     }
-    for charge in root
-        .doc()
-        .elements()
-        .filter(|e| e.is("cac:AllowanceCharge"))
-    {
+    for charge in root.doc().named("cac:AllowanceCharge") {
         let zzz = any_raw_eq(charge, "cbc:AllowanceChargeReasonCode", "ZZZ");
         let reason = charge.child("cbc:AllowanceChargeReason").map(string_value);
         let reason_ok = reason.as_deref().is_some_and(|r| {
@@ -405,10 +401,11 @@ fn sweden(root: El<'_, '_>, out: &mut Out) {
         }
     }
     if se_vat {
-        for category in root.doc().elements().filter(|e| {
-            (e.is("cac:TaxCategory") || e.is("cac:ClassifiedTaxCategory"))
-                && any_raw_eq(*e, "cbc:ID", "S")
-        }) {
+        for category in root
+            .doc()
+            .named_any(["cac:TaxCategory", "cac:ClassifiedTaxCategory"])
+            .filter(|e| any_raw_eq(*e, "cbc:ID", "S"))
+        {
             let rate = category
                 .child("cbc:Percent")
                 .and_then(|p| crate::decimal::parse(p.raw_text()));
@@ -430,7 +427,7 @@ fn sweden(root: El<'_, '_>, out: &mut Out) {
                 "SE",
             )
         });
-    for means in root.doc().elements().filter(|e| e.is("cac:PaymentMeans")) {
+    for means in root.doc().named("cac:PaymentMeans") {
         let code = means.text_at("cbc:PaymentMeansCode");
         let branch =
             means.text_at("cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID");
@@ -549,11 +546,7 @@ fn greece(root: El<'_, '_>, cx: &Context, out: &mut Out) {
                 "A Greek seller may give at most one invoice URL.",
             );
         }
-        for reference in root
-            .doc()
-            .elements()
-            .filter(|e| e.is("cac:AdditionalDocumentReference"))
-        {
+        for reference in root.doc().named("cac:AdditionalDocumentReference") {
             if in_greece && any_raw_eq(reference, "cbc:DocumentDescription", "##M.AR.K##") {
                 for id in reference.all("cbc:ID") {
                     out.fatal(
@@ -907,7 +900,7 @@ fn netherlands(root: El<'_, '_>, out: &mut Out) {
     let kvk_or_oin = |id: El<'_, '_>| {
         matches!(id.attr("schemeID"), Some("0106" | "0190")) && !id.text().is_empty()
     };
-    let has_means = root.doc().elements().any(|x| x.is("cac:PaymentMeans"));
+    let has_means = root.doc().named("cac:PaymentMeans").next().is_some();
     for e in root.doc().elements() {
         let parent = e.parent();
         let under = |path: &[&str]| {
