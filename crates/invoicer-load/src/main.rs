@@ -29,6 +29,9 @@ struct Args {
     /// Seconds per measurement.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
+    /// Rounds of the four figures; each is reported as its median round.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// Concurrent clients.
     #[arg(long, default_value_t = 64)]
     connections: usize,
@@ -65,6 +68,11 @@ impl Figure {
         let i = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
         self.latencies[i].as_secs_f64() * 1000.0
     }
+}
+
+fn median(mut figures: Vec<Figure>) -> Figure {
+    figures.sort_by(|a, b| a.rate().total_cmp(&b.rate()));
+    figures.swap_remove(figures.len() / 2)
 }
 
 /// Runs `op` from `clients` concurrent tasks for `seconds`, timing each call.
@@ -140,9 +148,11 @@ async fn raw_commits(
         })
         .connect(url)
         .await?;
-    sqlx::query("CREATE TABLE bench_commits (id TEXT PRIMARY KEY, payload TEXT NOT NULL)")
-        .execute(&pool)
-        .await?;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS bench_commits (id TEXT PRIMARY KEY, payload TEXT NOT NULL)",
+    )
+    .execute(&pool)
+    .await?;
     let payload = "x".repeat(2000);
     let figure = drive(clients, seconds, move |n| {
         let pool = pool.clone();
@@ -201,21 +211,6 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let body = invoice_body(&business.id.to_string(), &customer.id.to_string());
 
-    let raw = raw_commits(url, sqlite, args.connections, args.seconds).await?;
-
-    let input: InvoiceIn = serde_json::from_value(body.clone())?;
-    let store_db = db.clone();
-    let store = drive(args.connections, args.seconds, move |_| {
-        let (db, input) = (store_db.clone(), input.clone());
-        async move {
-            invoicer_app::invoices::create(&db, tenant, input)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            Ok(())
-        }
-    })
-    .await;
-
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = invoicer_http::build(invoicer_http::AppState {
@@ -229,46 +224,73 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
         )
         .await;
     });
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.connections)
-        .build()?;
-    let url_http = format!("http://{addr}/v1/invoices");
-    let payload = serde_json::to_vec(&body)?;
-    let http = drive(args.connections, args.seconds, move |_| {
-        let req = client
-            .post(&url_http)
-            .bearer_auth(&key)
-            .header("content-type", "application/json")
-            .body(payload.clone());
-        async move {
-            let resp = req.send().await?;
-            anyhow::ensure!(resp.status() == 201, "status {}", resp.status());
-            resp.bytes().await?;
-            Ok(())
-        }
-    })
-    .await;
-    // The floor of the HTTP path on this machine: the same clients on a route that does no work.
-    let floor_client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.connections)
-        .build()?;
-    let url_floor = format!("http://{addr}/healthz");
-    let floor = drive(args.connections, args.seconds, move |_| {
-        let req = floor_client.get(&url_floor);
-        async move {
-            let resp = req.send().await?;
-            anyhow::ensure!(resp.status() == 200, "status {}", resp.status());
-            resp.bytes().await?;
-            Ok(())
-        }
-    })
-    .await;
+    // Rounds interleave the four figures, so a burst of noise on this shared machine hits them
+    // alike; each figure reported is its median round.
+    let (mut raws, mut stores, mut https, mut floors) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..args.rounds {
+        let raw = raw_commits(url, sqlite, args.connections, args.seconds).await?;
+
+        let input: InvoiceIn = serde_json::from_value(body.clone())?;
+        let store_db = db.clone();
+        let store = drive(args.connections, args.seconds, move |_| {
+            let (db, input) = (store_db.clone(), input.clone());
+            async move {
+                invoicer_app::invoices::create(&db, tenant, input)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                Ok(())
+            }
+        })
+        .await;
+
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(args.connections)
+            .build()?;
+        let url_http = format!("http://{addr}/v1/invoices");
+        let payload = serde_json::to_vec(&body)?;
+        let key = key.clone();
+        let http = drive(args.connections, args.seconds, move |_| {
+            let req = client
+                .post(&url_http)
+                .bearer_auth(&key)
+                .header("content-type", "application/json")
+                .body(payload.clone());
+            async move {
+                let resp = req.send().await?;
+                anyhow::ensure!(resp.status() == 201, "status {}", resp.status());
+                resp.bytes().await?;
+                Ok(())
+            }
+        })
+        .await;
+        // The floor of the HTTP path on this machine: the same clients on a route that does no work.
+        let floor_client = reqwest::Client::builder()
+            .pool_max_idle_per_host(args.connections)
+            .build()?;
+        let url_floor = format!("http://{addr}/healthz");
+        let floor = drive(args.connections, args.seconds, move |_| {
+            let req = floor_client.get(&url_floor);
+            async move {
+                let resp = req.send().await?;
+                anyhow::ensure!(resp.status() == 200, "status {}", resp.status());
+                resp.bytes().await?;
+                Ok(())
+            }
+        })
+        .await;
+        raws.push(raw);
+        stores.push(store);
+        https.push(http);
+        floors.push(floor);
+    }
+    let (raw, store, http, floor) = (median(raws), median(stores), median(https), median(floors));
     server.abort();
     db.close().await;
 
     println!(
-        "\n{name}  ({} clients, {} s per figure)",
-        args.connections, args.seconds
+        "\n{name}  ({} clients, {} s per figure, median of {} rounds)",
+        args.connections, args.seconds, args.rounds
     );
     println!(
         "  {:<34} {:>10} {:>10} {:>10}",
