@@ -52,8 +52,8 @@ impl Ns {
                 _ => {}
             }
         }
-        match qname.split_once(':') {
-            Some((_, local)) => (Ns::Other, local),
+        match b.iter().position(|&c| c == b':') {
+            Some(colon) => (Ns::Other, &qname[colon + 1..]),
             None => (Ns::Doc, qname),
         }
     }
@@ -362,49 +362,37 @@ impl<'d, 'a> El<'d, 'a> {
     /// Elements reached by a relative path of child steps, `cac:Party/cbc:EndpointID`, in
     /// document order.
     pub(crate) fn select(self, path: &'static str) -> Vec<Self> {
-        let mut current = vec![self];
-        for step in path.split('/') {
-            let mut next = Vec::new();
-            for e in current {
-                next.extend(e.all(step));
+        let mut found = Vec::new();
+        self.select_into(path, &mut found);
+        found
+    }
+
+    /// Depth first over the steps, which yields document order with one allocation.
+    fn select_into(self, path: &str, found: &mut Vec<Self>) {
+        match first_step(path) {
+            (step, None) => found.extend(self.all(step)),
+            (step, Some(rest)) => {
+                for c in self.all(step) {
+                    c.select_into(rest, found);
+                }
             }
-            current = next;
         }
-        current
     }
 
     /// How many elements `path` reaches (see [`El::select`]), without collecting them.
     pub(crate) fn count(self, path: &str) -> usize {
-        match path.split_once('/') {
-            None => self.all(path).count(),
-            Some((first, rest)) => self.all(first).map(|c| c.count(rest)).sum(),
+        match first_step(path) {
+            (step, None) => self.all(step).count(),
+            (step, Some(rest)) => self.all(step).map(|c| c.count(rest)).sum(),
         }
     }
 
     /// The first element reached by `path` (see [`El::select`]).
     pub(crate) fn find(self, path: &str) -> Option<Self> {
-        let mut steps = path.split('/');
-        let first = steps.next()?;
-        self.find_from(first, &mut steps.clone())
-    }
-
-    fn find_from<'p>(
-        self,
-        step: &str,
-        rest: &mut (impl Iterator<Item = &'p str> + Clone),
-    ) -> Option<Self> {
-        for c in self.all(step) {
-            let mut r = rest.clone();
-            match r.next() {
-                None => return Some(c),
-                Some(next) => {
-                    if let Some(found) = c.find_from(next, &mut r) {
-                        return Some(found);
-                    }
-                }
-            }
+        match first_step(path) {
+            (step, None) => self.child(step),
+            (step, Some(rest)) => self.all(step).find_map(|c| c.find(rest)),
         }
-        None
     }
 
     pub(crate) fn exists(self, path: &str) -> bool {
@@ -436,6 +424,14 @@ impl<'d, 'a> El<'d, 'a> {
             .unwrap_or(Cow::Borrowed(""))
     }
 
+    /// The element's attributes as (local name, value), in document order.
+    pub(crate) fn attributes(self) -> impl Iterator<Item = (&'d str, &'d str)> {
+        let (from, to) = self.node().attrs;
+        self.doc.attrs[from as usize..to as usize]
+            .iter()
+            .map(|(n, v)| (*n, &**v))
+    }
+
     pub(crate) fn attr(self, name: &str) -> Option<&'d str> {
         let (from, to) = self.node().attrs;
         self.doc.attrs[from as usize..to as usize]
@@ -464,12 +460,26 @@ impl<'d, 'a> El<'d, 'a> {
     }
 }
 
+/// Splits `a/b/c` into `a` and `Some("b/c")`. Paths are a few short steps, so a plain byte
+/// scan beats a general string search.
+fn first_step(path: &str) -> (&str, Option<&str>) {
+    match path.as_bytes().iter().position(|&b| b == b'/') {
+        Some(slash) => (&path[..slash], Some(&path[slash + 1..])),
+        None => (path, None),
+    }
+}
+
 /// XPath `normalize-space`: trims and collapses runs of XML whitespace to one space. XML
 /// whitespace is ASCII, so the text is scanned as bytes; most values need no change and are
 /// returned borrowed.
 pub(crate) fn normalize(s: &str) -> Cow<'_, str> {
     let is_ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
     let bytes = s.as_bytes();
+    // Most values (codes, amounts, dates) hold no byte at or below the space at all; one
+    // branch-free pass settles those.
+    if bytes.iter().fold(true, |clean, &b| clean & (b > b' ')) {
+        return Cow::Borrowed(s);
+    }
     let start = bytes.iter().position(|&b| !is_ws(b)).unwrap_or(bytes.len());
     let end = bytes
         .iter()

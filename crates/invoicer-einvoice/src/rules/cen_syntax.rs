@@ -333,16 +333,16 @@ const UNUSED_ATTRIBUTES: &[(&str, &str)] = &[
 ];
 
 fn data_types(doc: &Doc<'_>, root: El<'_, '_>, out: &mut Out) {
-    let mut present: HashSet<&str> = HashSet::new();
+    let mut present = [false; UNUSED_ATTRIBUTES.len()];
     let mut names_elsewhere = false;
     for e in doc.elements() {
-        if e.has_attributes() {
-            for (_, attribute) in UNUSED_ATTRIBUTES {
-                if e.attr(attribute).is_some() {
-                    present.insert(attribute);
-                }
+        // An element has an attribute or two; look each up among the unused ones rather
+        // than asking the element for every unused one.
+        for (name, _) in e.attributes() {
+            if let Some(i) = UNUSED_ATTRIBUTES.iter().position(|(_, a)| *a == name) {
+                present[i] = true;
             }
-            if e.attr("name").is_some() && !e.is("cbc:PaymentMeansCode") {
+            if name == "name" && !e.is("cbc:PaymentMeansCode") {
                 names_elsewhere = true;
             }
         }
@@ -377,9 +377,9 @@ fn data_types(doc: &Doc<'_>, root: El<'_, '_>, out: &mut Out) {
             );
         }
     }
-    for (rule, attribute) in UNUSED_ATTRIBUTES {
+    for ((rule, attribute), present) in UNUSED_ATTRIBUTES.iter().zip(present) {
         out.warning(
-            !present.contains(attribute),
+            !present,
             rule,
             root,
             format_args!(
