@@ -10,6 +10,7 @@ mod parse;
 mod report;
 mod rules;
 mod tree;
+mod xml;
 
 pub use parse::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_ELEMENTS};
 pub use report::{DocumentKind, Finding, Flag, Report};

@@ -1,18 +1,15 @@
 //! Reading untrusted bytes into a [`Doc`], safely.
 //!
-//! quick-xml never expands entities beyond the five predefined ones and never fetches anything;
-//! on top of that any DOCTYPE is refused outright (that is where billion-laughs and XXE payloads
+//! The tokenizer ([`crate::xml`]) never expands entities beyond the five predefined ones and
+//! never fetches anything; on top of that any DOCTYPE is refused outright (that is where billion-laughs and XXE payloads
 //! live), and depth, size, element and attribute counts are bounded, so the cost of a hostile
 //! document is linear in its length and capped.
 
 use std::borrow::Cow;
 
-use quick_xml::events::Event;
-use quick_xml::name::PrefixDeclaration;
-use quick_xml::Reader;
-
 use crate::report::{DocumentKind, Finding, Flag};
 use crate::tree::{Doc, Names, Node, Ns, NONE};
+use crate::xml::{self, unescape, Attributes, Token, Tokenizer};
 
 /// Largest document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
@@ -92,13 +89,15 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
             "the document is not valid UTF-8 (only UTF-8 is accepted)",
         )
     })?;
-    let mut reader = Reader::from_reader(body);
-    reader.config_mut().expand_empty_elements = true;
-    reader.config_mut().check_end_names = true;
+    let mut tokens = Tokenizer::new(text);
+    let bad = |e: xml::Error| malformed(xml, bom + e.offset, e.what);
 
     let mut nodes: Vec<Node> = Vec::with_capacity(body.len() / 40);
     let mut attrs = Vec::new();
     let mut open: Vec<u32> = Vec::with_capacity(16);
+    // The qualified name of each open element, which its end tag must repeat.
+    let mut open_names: Vec<&str> = Vec::with_capacity(16);
+    let mut keys: Vec<&str> = Vec::with_capacity(8);
     // Per open element, how many children of each name it has had so far.
     let mut child_names: Vec<SiblingCounter> = Vec::with_capacity(16);
     let mut scopes = Scopes::default();
@@ -106,19 +105,9 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
     let mut kind = None;
     let mut root_done = false;
     loop {
-        let at = reader.buffer_position() as usize + bom;
-        let event = match reader.read_event() {
-            Ok(ok) => ok,
-            Err(e) => {
-                return Err(malformed(
-                    xml,
-                    reader.error_position() as usize + bom,
-                    &e.to_string(),
-                ))
-            }
-        };
-        match event {
-            Event::DocType(_) => {
+        let at = tokens.position() + bom;
+        match tokens.next_token().map_err(bad)? {
+            Token::DocType => {
                 return Err(reject(
                     RULE_DTD,
                     "/",
@@ -128,7 +117,11 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                         .to_owned(),
                 ))
             }
-            Event::Start(start) => {
+            Token::Start {
+                name: qname,
+                attributes,
+                empty,
+            } => {
                 if root_done {
                     return Err(malformed(xml, at, "a second root element"));
                 }
@@ -150,10 +143,12 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                         format!("The document has more than {MAX_ELEMENTS} elements."),
                     ));
                 }
-                let name = within(text, start.local_name().into_inner()).unwrap_or("");
+                let (prefix, name) = split_prefix(qname);
                 let first_attr = attrs.len() as u32;
+                keys.clear();
                 scopes.open();
-                for (n, attr) in start.attributes().enumerate() {
+                let attributes_at = attributes.as_ptr() as usize - text.as_ptr() as usize;
+                for (n, attr) in Attributes::new(attributes, attributes_at).enumerate() {
                     if n >= MAX_ATTRIBUTES {
                         return Err(reject(
                             RULE_LIMIT,
@@ -164,31 +159,28 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                             ),
                         ));
                     }
-                    let attr = attr.map_err(|e| malformed(xml, at, &e.to_string()))?;
-                    let key = attr.key;
-                    if let Some(declaration) = key.as_namespace_binding() {
-                        let prefix = match declaration {
-                            PrefixDeclaration::Default => "",
-                            PrefixDeclaration::Named(p) => within(text, p).unwrap_or(""),
-                        };
-                        let uri = attr
-                            .unescape_value()
-                            .map_err(|e| malformed(xml, at, &e.to_string()))?;
-                        scopes.bind(prefix, Uri::of(uri.as_bytes()));
+                    let (key, raw) = attr.map_err(bad)?;
+                    let value = unescape(raw).map_err(|e| {
+                        let offset = raw.as_ptr() as usize - text.as_ptr() as usize + e.offset;
+                        malformed(xml, bom + offset, e.what)
+                    })?;
+                    // An attribute may appear once per element (at most 32 to compare).
+                    if keys.contains(&key) {
+                        return Err(malformed(xml, at, "an attribute given twice"));
+                    }
+                    keys.push(key);
+                    let declared = match key.strip_prefix("xmlns") {
+                        Some("") => Some(""),
+                        Some(named) => named.strip_prefix(':'),
+                        None => None,
+                    };
+                    if let Some(prefix) = declared {
+                        scopes.bind(prefix, Uri::of(value.as_bytes()));
                         continue;
                     }
-                    let key = within(text, key.local_name().into_inner()).unwrap_or("");
-                    let value = attr
-                        .unescape_value()
-                        .map_err(|e| malformed(xml, at, &e.to_string()))?;
-                    attrs.push((key, detach(text, value)));
+                    attrs.push((split_prefix(key).1, value));
                 }
                 // Resolved after the element's own declarations, which apply to it too.
-                let prefix = start
-                    .name()
-                    .prefix()
-                    .and_then(|p| within(text, p.into_inner()))
-                    .unwrap_or("");
                 let uri = scopes.resolve(prefix);
                 let ns = uri.ns();
                 let name_id = names.intern(ns, name);
@@ -229,18 +221,30 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                     position,
                     text: Cow::Borrowed(""),
                 });
-                open.push(id);
-            }
-            Event::End(_) => {
-                open.pop();
-                scopes.close();
-                if open.is_empty() {
-                    root_done = true;
+                if empty {
+                    scopes.close();
+                    root_done = open.is_empty();
+                } else {
+                    open.push(id);
+                    open_names.push(qname);
                 }
             }
-            Event::Text(content) => {
+            Token::End { name } => {
+                // The end tag must repeat the start tag's name exactly, prefix included.
+                if open_names.pop() != Some(name) {
+                    return Err(malformed(
+                        xml,
+                        at,
+                        "an end tag that does not match the open element",
+                    ));
+                }
+                open.pop();
+                scopes.close();
+                root_done = open.is_empty();
+            }
+            Token::Text(raw) => {
                 let Some(&current) = open.last() else {
-                    if content.iter().all(u8::is_ascii_whitespace) {
+                    if raw.bytes().all(|b| b.is_ascii_whitespace()) {
                         continue;
                     }
                     return Err(malformed(xml, at, "text outside the root element"));
@@ -248,28 +252,20 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                 // Whitespace after an element's first child only separates children; keeping
                 // it would cost an allocation per aggregate and no rule reads it.
                 if nodes[current as usize].first_child != NONE
-                    && content.iter().all(u8::is_ascii_whitespace)
+                    && raw.bytes().all(|b| b.is_ascii_whitespace())
                 {
                     continue;
                 }
-                // Text without references is used as it stands in the input.
-                let value = match within(text, &content) {
-                    Some(raw) if !raw.contains('&') => Cow::Borrowed(raw),
-                    _ => content
-                        .unescape()
-                        .map_err(|e| malformed(xml, at, &e.to_string()))?,
-                };
+                let value = unescape(raw).map_err(|e| malformed(xml, at + e.offset, e.what))?;
                 append(&mut nodes[current as usize].text, value);
             }
-            Event::CData(data) => {
+            Token::CData(data) => {
                 let Some(&current) = open.last() else {
                     return Err(malformed(xml, at, "CDATA outside the root element"));
                 };
-                let value = within(text, &data).unwrap_or("");
-                append(&mut nodes[current as usize].text, Cow::Borrowed(value));
+                append(&mut nodes[current as usize].text, Cow::Borrowed(data));
             }
-            Event::Eof => break,
-            Event::Empty(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Token::Eof => break,
         }
     }
     if !open.is_empty() || nodes.is_empty() {
@@ -347,21 +343,11 @@ fn root_kind(uri: Uri, name: &str) -> Result<DocumentKind, Rejection> {
     }
 }
 
-/// quick-xml hands out names and values borrowed from the event rather than from the input,
-/// although they point into the input. This finds the same bytes in `text` (the whole input,
-/// already checked as UTF-8) so the tree keeps them with the input's lifetime, uncopied.
-fn within<'a>(text: &'a str, bytes: &[u8]) -> Option<&'a str> {
-    let start = (bytes.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-    text.get(start..start.checked_add(bytes.len())?)
-}
-
-fn detach<'a>(text: &'a str, value: Cow<'_, str>) -> Cow<'a, str> {
-    match value {
-        Cow::Borrowed(s) => match within(text, s.as_bytes()) {
-            Some(r) => Cow::Borrowed(r),
-            None => Cow::Owned(s.to_owned()),
-        },
-        Cow::Owned(s) => Cow::Owned(s),
+/// Splits `cbc:ID` into its prefix (`""` when none) and local name.
+fn split_prefix(qname: &str) -> (&str, &str) {
+    match qname.as_bytes().iter().position(|&b| b == b':') {
+        Some(colon) => (&qname[..colon], &qname[colon + 1..]),
+        None => ("", qname),
     }
 }
 
@@ -402,8 +388,8 @@ impl Uri {
     }
 }
 
-/// In-scope namespace declarations. quick-xml's own resolver keeps every URI; the rules only
-/// need to know which of five a prefix names, so this keeps (prefix, which) per declaration.
+/// In-scope namespace declarations. The rules only need to know which of five namespaces a
+/// prefix names, so this keeps (prefix, which) per declaration rather than every URI.
 #[derive(Default)]
 struct Scopes<'a> {
     bindings: Vec<(&'a str, Uri)>,

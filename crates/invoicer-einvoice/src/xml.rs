@@ -1,0 +1,384 @@
+//! The XML tokenizer under [`crate::parse`]: markup, text and attributes of a UTF-8 string,
+//! borrowed from it.
+//!
+//! It knows only what a UBL document may hold: elements, attributes, text, CDATA, comments,
+//! processing instructions and the XML declaration. A DOCTYPE is reported as such (the parser
+//! refuses it); references other than the five predefined entities and character references
+//! are errors, so nothing is ever expanded or fetched. It works on bytes: every delimiter is
+//! ASCII, so every slice it cuts falls on a character boundary.
+
+use std::borrow::Cow;
+
+/// One piece of markup or text.
+pub(crate) enum Token<'a> {
+    /// `<name …>`, or `<name …/>` when `empty`; `attributes` is the raw text after the name.
+    Start {
+        name: &'a str,
+        attributes: &'a str,
+        empty: bool,
+    },
+    /// `</name>`.
+    End {
+        name: &'a str,
+    },
+    /// Character data between markup, with its references still in place.
+    Text(&'a str),
+    /// The content of a CDATA section, taken literally.
+    CData(&'a str),
+    /// A `<!DOCTYPE …` declaration, not read any further.
+    DocType,
+    Eof,
+}
+
+/// Why the input is not well-formed, and where (a byte offset into the tokenized text).
+#[derive(Debug)]
+pub(crate) struct Error {
+    pub(crate) offset: usize,
+    pub(crate) what: &'static str,
+}
+
+fn error<T>(offset: usize, what: &'static str) -> Result<T, Error> {
+    Err(Error { offset, what })
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+pub(crate) struct Tokenizer<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Tokenizer<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Tokenizer { text, pos: 0 }
+    }
+
+    /// Where the next token starts.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// The offset just past the first `end` at or after `from`.
+    fn past(&self, from: usize, end: &[u8], what: &'static str) -> Result<usize, Error> {
+        memchr::memmem::find(&self.bytes()[from..], end)
+            .map(|i| from + i + end.len())
+            .ok_or(Error { offset: from, what })
+    }
+
+    pub(crate) fn next_token(&mut self) -> Result<Token<'a>, Error> {
+        let bytes = self.bytes();
+        let start = self.pos;
+        if start >= bytes.len() {
+            return Ok(Token::Eof);
+        }
+        if bytes[start] != b'<' {
+            let end = memchr::memchr(b'<', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            self.pos = end;
+            return Ok(Token::Text(&self.text[start..end]));
+        }
+        let rest = &bytes[start + 1..];
+        match rest.first() {
+            Some(b'/') => self.end_tag(start),
+            Some(b'?') => {
+                self.pos = self.past(start + 2, b"?>", "an unterminated processing instruction")?;
+                self.next_token()
+            }
+            Some(b'!') => {
+                if rest.starts_with(b"!--") {
+                    self.pos = self.past(start + 4, b"-->", "an unterminated comment")?;
+                    self.next_token()
+                } else if rest.starts_with(b"![CDATA[") {
+                    let from = start + 9;
+                    self.pos = self.past(from, b"]]>", "an unterminated CDATA section")?;
+                    Ok(Token::CData(&self.text[from..self.pos - 3]))
+                } else if rest.len() >= 8 && rest[1..8].eq_ignore_ascii_case(b"DOCTYPE") {
+                    // Nothing after a DOCTYPE is read: the document is refused.
+                    self.pos = bytes.len();
+                    Ok(Token::DocType)
+                } else {
+                    error(
+                        start,
+                        "markup that is neither a comment, CDATA nor a DOCTYPE",
+                    )
+                }
+            }
+            _ => self.start_tag(start),
+        }
+    }
+
+    /// The length of the name at `from`: up to whitespace, `/`, `>` or `=`.
+    fn name_end(&self, from: usize) -> usize {
+        let bytes = self.bytes();
+        bytes[from..]
+            .iter()
+            .position(|&b| is_space(b) || matches!(b, b'/' | b'>' | b'='))
+            .map_or(bytes.len(), |i| from + i)
+    }
+
+    fn start_tag(&mut self, start: usize) -> Result<Token<'a>, Error> {
+        let bytes = self.bytes();
+        let name_start = start + 1;
+        let name_end = self.name_end(name_start);
+        if name_end == name_start {
+            return error(start, "a tag without a name");
+        }
+        // Find the closing `>`, stepping over quoted attribute values (which may hold `>`).
+        let mut at = name_end;
+        let close = loop {
+            match memchr::memchr3(b'>', b'"', b'\'', &bytes[at..]) {
+                None => return error(start, "an unterminated start tag"),
+                Some(i) if bytes[at + i] == b'>' => break at + i,
+                Some(i) => {
+                    let quote = bytes[at + i];
+                    match memchr::memchr(quote, &bytes[at + i + 1..]) {
+                        None => return error(start, "an unterminated attribute value"),
+                        Some(j) => at = at + i + 1 + j + 1,
+                    }
+                }
+            }
+        };
+        let empty = close > name_end && bytes[close - 1] == b'/';
+        let attributes_end = if empty { close - 1 } else { close };
+        self.pos = close + 1;
+        Ok(Token::Start {
+            name: &self.text[name_start..name_end],
+            attributes: &self.text[name_end..attributes_end],
+            empty,
+        })
+    }
+
+    fn end_tag(&mut self, start: usize) -> Result<Token<'a>, Error> {
+        let bytes = self.bytes();
+        let name_start = start + 2;
+        let close = match memchr::memchr(b'>', &bytes[name_start..]) {
+            Some(i) => name_start + i,
+            None => return error(start, "an unterminated end tag"),
+        };
+        let name = self.text[name_start..close].trim_end_matches([' ', '\t', '\n', '\r']);
+        if name.is_empty() || name.bytes().any(is_space) {
+            return error(start, "a malformed end tag");
+        }
+        self.pos = close + 1;
+        Ok(Token::End { name })
+    }
+}
+
+/// The attributes of a start tag as (qualified name, raw value).
+pub(crate) struct Attributes<'a> {
+    text: &'a str,
+    pos: usize,
+    /// Where the tag's attribute text starts in the document, for error offsets.
+    base: usize,
+}
+
+impl<'a> Attributes<'a> {
+    pub(crate) fn new(text: &'a str, base: usize) -> Self {
+        Attributes { text, pos: 0, base }
+    }
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = Result<(&'a str, &'a str), Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        let at = |i: usize| self.base + i;
+        let before = self.pos;
+        let mut i = self.pos;
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            self.pos = i;
+            return None;
+        }
+        // Attributes are separated from the name and from each other by whitespace.
+        if i == before {
+            self.pos = bytes.len();
+            return Some(error(at(i), "attributes not separated by whitespace"));
+        }
+        let key_start = i;
+        while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'=' {
+            i += 1;
+        }
+        let key_end = i;
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        if key_end == key_start || bytes.get(i) != Some(&b'=') {
+            self.pos = bytes.len();
+            return Some(error(at(key_start), "an attribute without a value"));
+        }
+        i += 1;
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        let quote = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                self.pos = bytes.len();
+                return Some(error(at(key_start), "an attribute value without quotes"));
+            }
+        };
+        let value_start = i + 1;
+        let value_end = match memchr::memchr(quote, &bytes[value_start..]) {
+            Some(j) => value_start + j,
+            None => {
+                self.pos = bytes.len();
+                return Some(error(at(key_start), "an unterminated attribute value"));
+            }
+        };
+        self.pos = value_end + 1;
+        let value = &self.text[value_start..value_end];
+        if memchr::memchr(b'<', value.as_bytes()).is_some() {
+            self.pos = bytes.len();
+            return Some(error(at(value_start), "a `<` inside an attribute value"));
+        }
+        Some(Ok((&self.text[key_start..key_end], value)))
+    }
+}
+
+/// Replaces the predefined entity and character references in `raw`; any other reference is
+/// an error (at an offset within `raw`). Text without references is returned as it stands.
+pub(crate) fn unescape(raw: &str) -> Result<Cow<'_, str>, Error> {
+    let Some(first) = memchr::memchr(b'&', raw.as_bytes()) else {
+        return Ok(Cow::Borrowed(raw));
+    };
+    let mut out = String::with_capacity(raw.len());
+    out.push_str(&raw[..first]);
+    let mut rest = &raw[first..];
+    let mut offset = first;
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let Some(semi) = memchr::memchr(b';', after.as_bytes()) else {
+            return error(offset + amp, "an unterminated reference");
+        };
+        let name = &after[..semi];
+        let c = match name {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "apos" => '\'',
+            "quot" => '"',
+            _ => match character(name) {
+                Some(c) => c,
+                None => return error(offset + amp, "an undeclared entity reference"),
+            },
+        };
+        out.push(c);
+        let consumed = amp + 1 + semi + 1;
+        rest = &rest[consumed..];
+        offset += consumed;
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+/// A character reference body, `#38` or `#x26`, as the character it names; `None` for
+/// anything else, including references to characters XML does not allow.
+fn character(name: &str) -> Option<char> {
+    let digits = name.strip_prefix('#')?;
+    let (digits, radix) = match digits.strip_prefix('x') {
+        Some(hex) => (hex, 16),
+        None => (digits, 10),
+    };
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let c = char::from_u32(u32::from_str_radix(digits, radix).ok()?)?;
+    let allowed = matches!(c, '\t' | '\n' | '\r') || c >= ' ';
+    allowed.then_some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(xml: &str) -> Result<Vec<String>, usize> {
+        let mut t = Tokenizer::new(xml);
+        let mut out = Vec::new();
+        loop {
+            match t.next_token().map_err(|e| e.offset)? {
+                Token::Eof => return Ok(out),
+                Token::Start {
+                    name,
+                    attributes,
+                    empty,
+                } => {
+                    let attrs: Result<Vec<_>, _> = Attributes::new(attributes, 0).collect();
+                    let attrs = attrs.map_err(|e| e.offset)?;
+                    out.push(format!("<{name} {attrs:?} {empty}"));
+                }
+                Token::End { name } => out.push(format!("</{name}")),
+                Token::Text(s) => out.push(format!("t:{s}")),
+                Token::CData(s) => out.push(format!("c:{s}")),
+                Token::DocType => out.push("doctype".into()),
+            }
+        }
+    }
+
+    #[test]
+    fn markup_text_and_attributes_are_cut_from_the_input() {
+        assert_eq!(
+            tokens(
+                "<?xml version=\"1.0\"?><a x='1' y = \"a>b\"><!-- c --><b/>t<![CDATA[<z>]]></a >"
+            )
+            .unwrap(),
+            vec![
+                "<a [(\"x\", \"1\"), (\"y\", \"a>b\")] false",
+                "<b [] true",
+                "t:t",
+                "c:<z>",
+                "</a",
+            ]
+        );
+        assert_eq!(tokens("<!doctype x>").unwrap(), vec!["doctype"]);
+    }
+
+    #[test]
+    fn broken_markup_is_an_error() {
+        for xml in [
+            "<a",
+            "<a x>",
+            "<a x=1>",
+            "<a x='1'y='2'>",
+            "<!-- x",
+            "<![CDATA[x",
+            "<?x",
+            "</a",
+            "< a>",
+            "<!x>",
+            "<a x='<'>",
+            "</>",
+        ] {
+            assert!(tokens(xml).is_err(), "{xml}");
+        }
+    }
+
+    #[test]
+    fn only_predefined_and_character_references_are_replaced() {
+        assert_eq!(
+            unescape("a&lt;&gt;&amp;&apos;&quot;&#65;&#x42;").unwrap(),
+            "a<>&'\"AB"
+        );
+        assert!(matches!(unescape("plain"), Ok(Cow::Borrowed("plain"))));
+        for bad in [
+            "&xxe;",
+            "&",
+            "&#;",
+            "&#x0;",
+            "&#1;",
+            "&#xD800;",
+            "&#99999999999;",
+        ] {
+            assert!(unescape(bad).is_err(), "{bad}");
+        }
+    }
+}
