@@ -2,7 +2,10 @@
 //! lifecycle actions. Each operation is one transaction.
 
 use invoicer_api_types::{
-    invoice::InvoiceIn, list::InvoiceListQuery, time_fmt::parse_date, ErrorCode,
+    invoice::{InvoiceIn, NewInvoice},
+    list::InvoiceListQuery,
+    time_fmt::parse_date,
+    ErrorCode,
 };
 use invoicer_domain::{
     invoice::{Action, Invoice, Kind, Status, TransitionRefused, MAX_LINE_ITEMS},
@@ -14,7 +17,7 @@ use invoicer_domain::{
 };
 use invoicer_store::{
     page::Page,
-    repo::{invoices, number_series},
+    repo::{businesses, invoices, number_series},
     Conn, Db,
 };
 use uuid::Uuid;
@@ -22,7 +25,7 @@ use uuid::Uuid;
 use crate::{
     error::{AppError, AppResult},
     pagination,
-    parties::{load_business, load_customer},
+    parties::{business_not_found, customer_not_found, load_business},
 };
 
 pub(crate) fn now() -> time::OffsetDateTime {
@@ -134,35 +137,57 @@ pub(crate) fn check_declared(declared: &Option<Declared>, totals: &Totals) -> Ap
 async fn active_business(conn: &mut Conn, tenant: Tenant, id: Uuid) -> AppResult<Business> {
     let business = load_business(conn, tenant, id).await?;
     if business.archived {
-        return Err(AppError::new(
-            ErrorCode::BusinessArchived,
-            "The business is archived and takes no new invoices.",
-        ));
+        return Err(business_archived());
     }
     Ok(business)
 }
 
-async fn active_customer(conn: &mut Conn, tenant: Tenant, id: Uuid) -> AppResult<()> {
-    if load_customer(conn, tenant, id).await?.archived {
-        return Err(AppError::new(
-            ErrorCode::CustomerArchived,
-            "The customer is archived and cannot be invoiced.",
-        ));
-    }
-    Ok(())
+fn business_archived() -> AppError {
+    AppError::new(
+        ErrorCode::BusinessArchived,
+        "The business is archived and takes no new invoices.",
+    )
 }
 
-/// Parses a full invoice request and checks it against the parties; the draft to store.
+/// The seller, if it and the buyer exist and are active: one read for both.
+async fn active_parties(
+    conn: &mut Conn,
+    tenant: Tenant,
+    business_id: Uuid,
+    customer_id: Uuid,
+) -> AppResult<Business> {
+    let (business, customer_archived) =
+        businesses::get_with_customer(conn, tenant, business_id, customer_id)
+            .await?
+            .ok_or_else(business_not_found)?;
+    if business.archived {
+        return Err(business_archived());
+    }
+    match customer_archived {
+        None => Err(customer_not_found()),
+        Some(true) => Err(AppError::new(
+            ErrorCode::CustomerArchived,
+            "The customer is archived and cannot be invoiced.",
+        )),
+        Some(false) => Ok(business),
+    }
+}
+
+/// Parses a whole invoice request. Done before the transaction starts: on SQLite the writer is
+/// shared, and parsing needs nothing from it.
+fn parse(input: &InvoiceIn) -> AppResult<NewInvoice> {
+    check_line_count(input.line_count())?;
+    input.parse().map_err(AppError::invalid)
+}
+
+/// Checks a parsed invoice against its parties; the draft to store.
 async fn build_draft(
     conn: &mut Conn,
     tenant: Tenant,
-    input: &InvoiceIn,
+    new: NewInvoice,
     base: Option<&Invoice>,
 ) -> AppResult<Invoice> {
-    check_line_count(input.line_count())?;
-    let new = input.parse().map_err(AppError::invalid)?;
-    let business = active_business(conn, tenant, new.business_id).await?;
-    active_customer(conn, tenant, new.customer_id).await?;
+    let business = active_parties(conn, tenant, new.business_id, new.customer_id).await?;
     let currency = new.currency.or(business.default_currency).ok_or_else(|| {
         AppError::invalid_field(
             "currency",
@@ -192,8 +217,9 @@ async fn build_draft(
 }
 
 pub async fn create(db: &Db, tenant: Tenant, input: InvoiceIn) -> AppResult<Invoice> {
+    let new = parse(&input)?;
     let mut tx = db.begin().await?;
-    let invoice = build_draft(&mut tx, tenant, &input, None).await?;
+    let invoice = build_draft(&mut tx, tenant, new, None).await?;
     invoices::insert(&mut tx, tenant, &invoice).await?;
     tx.commit().await?;
     Ok(invoice)
@@ -259,7 +285,7 @@ pub async fn update(
         return Err(not_editable(current.status));
     }
     let merged = patch.merged_over(InvoiceIn::from(&current));
-    let updated = build_draft(&mut tx, tenant, &merged, Some(&current)).await?;
+    let updated = build_draft(&mut tx, tenant, parse(&merged)?, Some(&current)).await?;
     if !invoices::update_if_status(&mut tx, tenant, &updated, Status::Draft).await? {
         return Err(not_editable(Status::Issued));
     }
