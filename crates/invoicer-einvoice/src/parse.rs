@@ -242,7 +242,7 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                 scopes.close();
                 root_done = open.is_empty();
             }
-            Token::Text(raw) => {
+            Token::Text { raw, references } => {
                 let Some(&current) = open.last() else {
                     if raw.bytes().all(|b| b.is_ascii_whitespace()) {
                         continue;
@@ -256,7 +256,11 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
                 {
                     continue;
                 }
-                let value = unescape(raw).map_err(|e| malformed(xml, at + e.offset, e.what))?;
+                let value = if references {
+                    unescape(raw).map_err(|e| malformed(xml, at + e.offset, e.what))?
+                } else {
+                    Cow::Borrowed(raw)
+                };
                 append(&mut nodes[current as usize].text, value);
             }
             Token::CData(data) => {

@@ -120,15 +120,15 @@ impl<'a> Names<'a> {
 
     fn fingerprint(ns: Ns, local: &str) -> usize {
         let b = local.as_bytes();
-        let at = |i: usize| b.get(i).map_or(0, |&x| x as usize);
         let n = b.len();
-        n.wrapping_mul(0x9E37)
-            ^ at(0).wrapping_mul(0x3C6E)
-            ^ at(n / 2).wrapping_mul(0x7F4A)
-            ^ at(n.wrapping_sub(1)).wrapping_mul(0x6A09)
-            ^ at(n / 4).wrapping_mul(0x1B87)
-            ^ at(3 * n / 4).wrapping_mul(0x2545)
-            ^ (ns as usize).wrapping_mul(0x5851)
+        let (first, middle, last) = match b {
+            [] => (0, 0, 0),
+            _ => (b[0] as usize, b[n / 2] as usize, b[n - 1] as usize),
+        };
+        // Length and three letters tell UBL's names apart well enough; collisions only cost
+        // a probe.
+        (n.wrapping_mul(37) ^ first.wrapping_mul(5) ^ middle.wrapping_mul(11) ^ (last << 3))
+            .wrapping_add(ns as usize * 97)
     }
 
     /// The id of `(ns, local)`, if it was interned.
