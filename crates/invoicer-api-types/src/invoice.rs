@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     decimal::DecimalIn,
+    nullable::{self, Nullable},
     time_fmt::{date, parse_date, timestamp},
 };
 
@@ -88,12 +89,48 @@ pub struct InvoiceIn {
     pub currency: Option<String>,
     /// Default: the day it is issued.
     #[schema(example = "2026-01-31")]
-    pub issue_date: Option<String>,
-    pub due_date: Option<String>,
-    pub payment_terms: Option<String>,
-    pub buyer_reference: Option<String>,
-    pub purchase_order: Option<String>,
-    pub note: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub issue_date: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub due_date: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub payment_terms: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub buyer_reference: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub purchase_order: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub note: Nullable<String>,
     pub line_items: Option<Vec<LineItemIn>>,
     pub allowances_charges: Option<Vec<AllowanceChargeIn>>,
     pub prepaid_amount: Option<DecimalIn>,
@@ -444,12 +481,9 @@ fn parse_declared(v: &mut Violations, d: &Option<DeclaredTotalsIn>) -> Option<De
 fn parse_terms(v: &mut Violations, f: TermsFields<'_>) -> Terms {
     let issue_date = f
         .issue_date
-        .as_deref()
         .and_then(|s| v.check("issue_date", parse_date(s)));
-    let due_date = f
-        .due_date
-        .as_deref()
-        .and_then(|s| v.check("due_date", parse_date(s)));
+    let due_date = f.due_date.and_then(|s| v.check("due_date", parse_date(s)));
+
     if let (Some(issued), Some(due)) = (issue_date, due_date) {
         if due < issued {
             v.push(
@@ -459,23 +493,26 @@ fn parse_terms(v: &mut Violations, f: TermsFields<'_>) -> Terms {
             );
         }
     }
+    let mut text = |field: &str, value: Option<&str>| {
+        value.and_then(|s| v.check(field, validation::text(s, TEXT_MAX)))
+    };
     Terms {
+        payment_terms: text("payment_terms", f.payment_terms),
+        buyer_reference: text("buyer_reference", f.buyer_reference),
+        purchase_order: text("purchase_order", f.purchase_order),
+        note: text("note", f.note),
         issue_date,
         due_date,
-        payment_terms: opt_text(v, "payment_terms", f.payment_terms),
-        buyer_reference: opt_text(v, "buyer_reference", f.buyer_reference),
-        purchase_order: opt_text(v, "purchase_order", f.purchase_order),
-        note: opt_text(v, "note", f.note),
     }
 }
 
 struct TermsFields<'a> {
-    issue_date: &'a Option<String>,
-    due_date: &'a Option<String>,
-    payment_terms: &'a Option<String>,
-    buyer_reference: &'a Option<String>,
-    purchase_order: &'a Option<String>,
-    note: &'a Option<String>,
+    issue_date: Option<&'a str>,
+    due_date: Option<&'a str>,
+    payment_terms: Option<&'a str>,
+    buyer_reference: Option<&'a str>,
+    purchase_order: Option<&'a str>,
+    note: Option<&'a str>,
 }
 
 impl InvoiceIn {
@@ -492,12 +529,12 @@ impl InvoiceIn {
         let terms = parse_terms(
             &mut v,
             TermsFields {
-                issue_date: &self.issue_date,
-                due_date: &self.due_date,
-                payment_terms: &self.payment_terms,
-                buyer_reference: &self.buyer_reference,
-                purchase_order: &self.purchase_order,
-                note: &self.note,
+                issue_date: nullable::text(&self.issue_date),
+                due_date: nullable::text(&self.due_date),
+                payment_terms: nullable::text(&self.payment_terms),
+                buyer_reference: nullable::text(&self.buyer_reference),
+                purchase_order: nullable::text(&self.purchase_order),
+                note: nullable::text(&self.note),
             },
         );
         let lines = match self.line_items.as_deref() {
@@ -550,16 +587,15 @@ impl CreditNoteIn {
     pub fn parse(&self) -> Result<NewCreditNote, Violations> {
         let mut v = Violations::new();
         let invoice_ref = required(&mut v, "invoice_id", self.invoice_id.clone());
-        let none = None;
         let terms = parse_terms(
             &mut v,
             TermsFields {
-                issue_date: &self.issue_date,
-                due_date: &none,
-                payment_terms: &none,
-                buyer_reference: &none,
-                purchase_order: &none,
-                note: &self.note,
+                issue_date: self.issue_date.as_deref(),
+                due_date: None,
+                payment_terms: None,
+                buyer_reference: None,
+                purchase_order: None,
+                note: self.note.as_deref(),
             },
         );
         let lines = match self.line_items.as_deref() {
@@ -628,12 +664,12 @@ impl From<&Invoice> for InvoiceIn {
             business_id: Some(i.business_id.to_string()),
             customer_id: Some(i.customer_id.to_string()),
             currency: Some(i.content.currency.code().to_owned()),
-            issue_date: i.terms.issue_date.map(date),
-            due_date: i.terms.due_date.map(date),
-            payment_terms: i.terms.payment_terms.clone(),
-            buyer_reference: i.terms.buyer_reference.clone(),
-            purchase_order: i.terms.purchase_order.clone(),
-            note: i.terms.note.clone(),
+            issue_date: Some(i.terms.issue_date.map(date)),
+            due_date: Some(i.terms.due_date.map(date)),
+            payment_terms: Some(i.terms.payment_terms.clone()),
+            buyer_reference: Some(i.terms.buyer_reference.clone()),
+            purchase_order: Some(i.terms.purchase_order.clone()),
+            note: Some(i.terms.note.clone()),
             line_items: Some(i.content.lines.iter().map(line_in).collect()),
             allowances_charges: Some(i.content.allowances_charges.iter().map(ac_in).collect()),
             prepaid_amount: Some(decimal_in(i.content.prepaid)),

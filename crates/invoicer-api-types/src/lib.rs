@@ -8,6 +8,7 @@ pub mod decimal;
 pub mod einvoice;
 pub mod invoice;
 pub mod list;
+pub mod nullable;
 pub mod party;
 pub mod problem;
 pub mod time_fmt;

@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::time_fmt::timestamp;
+use crate::{
+    nullable::{self, Nullable},
+    time_fmt::timestamp,
+};
 
 const NAME_MAX: usize = 200;
 const LINE_MAX: usize = 200;
@@ -36,15 +39,45 @@ pub struct BusinessIn {
     #[schema(example = "NL")]
     pub country: Option<String>,
     #[schema(example = "NL123456789B01")]
-    pub vat_id: Option<String>,
-    pub address: Option<AddressIn>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub vat_id: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<AddressIn>, nullable)]
+    pub address: Nullable<AddressIn>,
     /// ISO 6523 `scheme:identifier`.
     #[schema(example = "0106:12345678")]
-    pub peppol_id: Option<String>,
-    pub email: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub peppol_id: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub email: Nullable<String>,
     /// ISO 4217; used when an invoice names no currency.
     #[schema(example = "EUR")]
-    pub default_currency: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub default_currency: Nullable<String>,
     /// Prefix of invoice numbers (`INV` gives `INV-2026-000001`).
     pub invoice_prefix: Option<String>,
     /// Prefix of credit note numbers (default `CN`).
@@ -59,10 +92,34 @@ pub struct CustomerIn {
     pub name: Option<String>,
     #[schema(example = "DE")]
     pub country: Option<String>,
-    pub vat_id: Option<String>,
-    pub address: Option<AddressIn>,
-    pub peppol_id: Option<String>,
-    pub email: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub vat_id: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<AddressIn>, nullable)]
+    pub address: Nullable<AddressIn>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub peppol_id: Nullable<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable::deserialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>, nullable)]
+    pub email: Nullable<String>,
 }
 
 /// A validated business, not yet stored.
@@ -117,26 +174,26 @@ merge_over!(AddressIn {
     region
 });
 
-fn required<'a>(v: &mut Violations, field: &str, value: &'a Option<String>) -> Option<&'a str> {
+fn required<'a>(v: &mut Violations, field: &str, value: Option<&'a str>) -> Option<&'a str> {
     if value.is_none() {
         v.push(field, "required", "This field is required.");
     }
-    value.as_deref()
+    value
 }
 
 fn optional<T>(
     v: &mut Violations,
     field: &str,
-    value: &Option<String>,
+    value: Option<&str>,
     parse: impl FnOnce(&str) -> Result<T, validation::Invalid>,
 ) -> Option<T> {
-    value.as_deref().and_then(|s| v.check(field, parse(s)))
+    value.and_then(|s| v.check(field, parse(s)))
 }
 
-fn parse_address(v: &mut Violations, a: &Option<AddressIn>) -> Address {
-    let a = a.clone().unwrap_or_default();
+fn parse_address(v: &mut Violations, a: Option<&AddressIn>) -> Address {
+    let a = a.cloned().unwrap_or_default();
     let line = |v: &mut Violations, name: &str, value: &Option<String>| {
-        optional(v, &format!("address.{name}"), value, |s| {
+        optional(v, &format!("address.{name}"), value.as_deref(), |s| {
             validation::text(s, LINE_MAX)
         })
     };
@@ -152,12 +209,12 @@ fn parse_address(v: &mut Violations, a: &Option<AddressIn>) -> Address {
 /// The identity fields businesses and customers share, parsed the same way for both.
 struct IdentityFields<'a> {
     name_field: &'static str,
-    name: &'a Option<String>,
-    country: &'a Option<String>,
-    vat_id: &'a Option<String>,
-    address: &'a Option<AddressIn>,
-    peppol_id: &'a Option<String>,
-    email: &'a Option<String>,
+    name: Option<&'a str>,
+    country: Option<&'a str>,
+    vat_id: Option<&'a str>,
+    address: Option<&'a AddressIn>,
+    peppol_id: Option<&'a str>,
+    email: Option<&'a str>,
 }
 
 fn parse_identity(v: &mut Violations, f: IdentityFields<'_>) -> Option<Identity> {
@@ -186,31 +243,31 @@ impl BusinessIn {
             &mut v,
             IdentityFields {
                 name_field: "legal_name",
-                name: &self.legal_name,
-                country: &self.country,
-                vat_id: &self.vat_id,
-                address: &self.address,
-                peppol_id: &self.peppol_id,
-                email: &self.email,
+                name: self.legal_name.as_deref(),
+                country: self.country.as_deref(),
+                vat_id: nullable::text(&self.vat_id),
+                address: nullable::value(&self.address),
+                peppol_id: nullable::text(&self.peppol_id),
+                email: nullable::text(&self.email),
             },
         );
         let default_currency = optional(
             &mut v,
             "default_currency",
-            &self.default_currency,
+            nullable::text(&self.default_currency),
             Currency::parse,
         );
         let invoice_prefix = optional(
             &mut v,
             "invoice_prefix",
-            &self.invoice_prefix,
+            self.invoice_prefix.as_deref(),
             numbering::parse_prefix,
         )
         .unwrap_or_else(|| numbering::DEFAULT_INVOICE_PREFIX.to_owned());
         let credit_note_prefix = optional(
             &mut v,
             "credit_note_prefix",
-            &self.credit_note_prefix,
+            self.credit_note_prefix.as_deref(),
             numbering::parse_prefix,
         )
         .unwrap_or_else(|| numbering::DEFAULT_CREDIT_NOTE_PREFIX.to_owned());
@@ -233,12 +290,12 @@ impl CustomerIn {
             &mut v,
             IdentityFields {
                 name_field: "name",
-                name: &self.name,
-                country: &self.country,
-                vat_id: &self.vat_id,
-                address: &self.address,
-                peppol_id: &self.peppol_id,
-                email: &self.email,
+                name: self.name.as_deref(),
+                country: self.country.as_deref(),
+                vat_id: nullable::text(&self.vat_id),
+                address: nullable::value(&self.address),
+                peppol_id: nullable::text(&self.peppol_id),
+                email: nullable::text(&self.email),
             },
         );
         match identity {
@@ -266,11 +323,11 @@ impl From<&Business> for BusinessIn {
         Self {
             legal_name: Some(i.name.clone()),
             country: Some(i.country.clone()),
-            vat_id: i.vat_id.clone(),
-            address: Some(AddressIn::from(&i.address)),
-            peppol_id: i.peppol_id.clone(),
-            email: i.email.clone(),
-            default_currency: b.default_currency.map(|c| c.code().to_owned()),
+            vat_id: Some(i.vat_id.clone()),
+            address: Some(Some(AddressIn::from(&i.address))),
+            peppol_id: Some(i.peppol_id.clone()),
+            email: Some(i.email.clone()),
+            default_currency: Some(b.default_currency.map(|c| c.code().to_owned())),
             invoice_prefix: Some(b.invoice_prefix.clone()),
             credit_note_prefix: Some(b.credit_note_prefix.clone()),
         }
@@ -283,10 +340,10 @@ impl From<&Customer> for CustomerIn {
         Self {
             name: Some(i.name.clone()),
             country: Some(i.country.clone()),
-            vat_id: i.vat_id.clone(),
-            address: Some(AddressIn::from(&i.address)),
-            peppol_id: i.peppol_id.clone(),
-            email: i.email.clone(),
+            vat_id: Some(i.vat_id.clone()),
+            address: Some(Some(AddressIn::from(&i.address))),
+            peppol_id: Some(i.peppol_id.clone()),
+            email: Some(i.email.clone()),
         }
     }
 }
