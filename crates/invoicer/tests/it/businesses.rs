@@ -68,10 +68,19 @@ async fn a_patch_changes_only_what_it_names(app: &TestApp) {
     assert_eq!(body["email"], "ap@acme.example");
     assert_eq!(body["legal_name"], b["legal_name"]);
     assert_eq!(body["vat_id"], b["vat_id"]);
-    let cleared = app.patch(&path, json!({"vat_id": null, "address": null})).await;
-    assert_eq!(cleared.ok(200)["vat_id"], json!(null), "null clears an optional field");
+    let cleared = app
+        .patch(&path, json!({"vat_id": null, "address": null}))
+        .await;
+    assert_eq!(
+        cleared.ok(200)["vat_id"],
+        json!(null),
+        "null clears an optional field"
+    );
     assert_eq!(cleared.body["address"]["city"], json!(null));
-    assert_eq!(cleared.body["email"], "ap@acme.example", "absent fields stay");
+    assert_eq!(
+        cleared.body["email"], "ap@acme.example",
+        "absent fields stay"
+    );
     let bad = app.patch(&path, json!({"country": "XX1"})).await;
     assert_problem(&bad, 400, "invalid_request");
     assert_eq!(

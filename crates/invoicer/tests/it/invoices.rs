@@ -119,8 +119,14 @@ async fn a_draft_can_be_edited_and_an_issued_invoice_cannot(app: &TestApp) {
     assert_eq!(body["note"], "Thanks");
     assert_eq!(body["totals"]["payable"], "121.00");
     assert_eq!(body["customer_id"], draft["customer_id"]);
-    let cleared = app.patch(&path, json!({"note": null, "issue_date": null})).await;
-    assert_eq!(cleared.ok(200)["note"], json!(null), "null clears an optional field");
+    let cleared = app
+        .patch(&path, json!({"note": null, "issue_date": null}))
+        .await;
+    assert_eq!(
+        cleared.ok(200)["note"],
+        json!(null),
+        "null clears an optional field"
+    );
     assert_eq!(cleared.body["issue_date"], json!(null));
     assert_eq!(cleared.body["totals"]["payable"], "121.00");
     let refused = app
