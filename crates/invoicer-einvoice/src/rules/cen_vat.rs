@@ -486,21 +486,40 @@ struct Bases {
 /// The keys of a group of tax categories: the artefact tests the code and the rate as two
 /// separate predicates over the group, so every code pairs with every rate.
 fn keys(categories: &[El<'_, '_>]) -> Vec<Key> {
-    let codes: HashSet<String> = categories
-        .iter()
-        .map(|c| c.text_at("cbc:ID").into_owned())
-        .collect();
-    let rates: HashSet<Decimal> = categories
-        .iter()
-        .flat_map(|c| c.all("cbc:Percent"))
-        .filter_map(dec_of)
-        .collect();
+    let codes = distinct(categories.iter().map(|c| c.text_at("cbc:ID").into_owned()));
+    let rates = distinct(
+        categories
+            .iter()
+            .flat_map(|c| c.all("cbc:Percent"))
+            .filter_map(dec_of),
+    );
     let mut keys = Vec::with_capacity(codes.len() * (rates.len() + 1));
     for code in codes {
         keys.extend(rates.iter().map(|r| (code.clone(), Some(*r))));
         keys.push((code, None));
     }
     keys
+}
+
+/// The distinct items, each first occurrence kept. A group holds one or two categories, so a
+/// short list is searched; a long one goes through a set so that time stays linear.
+fn distinct<T: Eq + std::hash::Hash + Clone>(items: impl Iterator<Item = T>) -> Vec<T> {
+    const FEW: usize = 8;
+    let mut out: Vec<T> = Vec::new();
+    let mut seen: Option<HashSet<T>> = None;
+    for item in items {
+        let new = match &mut seen {
+            Some(seen) => seen.insert(item.clone()),
+            None => !out.contains(&item),
+        };
+        if new {
+            out.push(item);
+            if out.len() == FEW {
+                seen = Some(out.iter().cloned().collect());
+            }
+        }
+    }
+    out
 }
 
 fn add(map: &mut HashMap<Key, Option<Decimal>>, key: Key, amount: Option<Decimal>) {

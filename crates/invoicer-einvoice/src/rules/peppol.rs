@@ -130,7 +130,12 @@ pub(crate) fn check(doc: &Doc<'_>, cx: &Context, out: &mut Out) {
 /// PEPPOL-EN16931-R008: any element without child elements and without text. The rule's
 /// context is `//*`, so it also catches empty extension and foreign elements.
 fn empty_element(e: El<'_, '_>, out: &mut Out) {
-    if e.children().next().is_none() && e.text().is_empty() {
+    // A leaf's normalised text is empty exactly when its text is all whitespace.
+    if !e.has_children()
+        && e.raw_text()
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
         out.fatal(
             false,
             "PEPPOL-EN16931-R008",
