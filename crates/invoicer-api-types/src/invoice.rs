@@ -80,7 +80,7 @@ pub struct DeclaredTotalsIn {
 /// Create or update a draft invoice. On create, `business_id`, `customer_id` and at least one
 /// line item are required; on update send only what changes (`line_items` replaces all lines).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct InvoiceIn {
     pub business_id: Option<String>,
     pub customer_id: Option<String>,
@@ -89,46 +89,22 @@ pub struct InvoiceIn {
     pub currency: Option<String>,
     /// Default: the day it is issued.
     #[schema(example = "2026-01-31")]
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub issue_date: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub due_date: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub payment_terms: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub buyer_reference: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub purchase_order: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub note: Nullable<String>,
     pub line_items: Option<Vec<LineItemIn>>,

@@ -6,8 +6,8 @@ use serde::{Deserialize, Deserializer};
 /// `None`: absent. `Some(None)`: null. `Some(Some(v))`: a value.
 pub type Nullable<T> = Option<Option<T>>;
 
-/// Use with `#[serde(default, deserialize_with = "nullable::deserialize")]`: serde alone reads
-/// both absent and `null` as `None`.
+/// Use as `#[serde(deserialize_with = "nullable::deserialize")]` in a struct with
+/// `#[serde(default)]`: serde alone reads both absent and `null` as `None`.
 pub fn deserialize<'de, D, T>(d: D) -> Result<Nullable<T>, D::Error>
 where
     D: Deserializer<'de>,

@@ -31,7 +31,7 @@ pub struct AddressIn {
 /// Create or update a business. On create, `legal_name` and `country` are required; on update,
 /// send only what changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct BusinessIn {
     #[schema(example = "Acme Trading BV")]
     pub legal_name: Option<String>,
@@ -39,43 +39,23 @@ pub struct BusinessIn {
     #[schema(example = "NL")]
     pub country: Option<String>,
     #[schema(example = "NL123456789B01")]
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub vat_id: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<AddressIn>, nullable)]
     pub address: Nullable<AddressIn>,
     /// ISO 6523 `scheme:identifier`.
     #[schema(example = "0106:12345678")]
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub peppol_id: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub email: Nullable<String>,
     /// ISO 4217; used when an invoice names no currency.
     #[schema(example = "EUR")]
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub default_currency: Nullable<String>,
     /// Prefix of invoice numbers (`INV` gives `INV-2026-000001`).
@@ -86,38 +66,22 @@ pub struct BusinessIn {
 
 /// Create or update a customer. On create, `name` and `country` are required.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct CustomerIn {
     #[schema(example = "Globex GmbH")]
     pub name: Option<String>,
     #[schema(example = "DE")]
     pub country: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub vat_id: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<AddressIn>, nullable)]
     pub address: Nullable<AddressIn>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub peppol_id: Nullable<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable::deserialize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub email: Nullable<String>,
 }
