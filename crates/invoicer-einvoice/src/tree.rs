@@ -228,6 +228,31 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// The children of one element that have one name ([`El::all`]). The rules ask for children
+/// by name more than for anything else, so this walks the sibling links directly, one node
+/// read per child.
+pub(crate) struct Named<'d, 'a, 'q> {
+    doc: &'d Doc<'a>,
+    next: u32,
+    ns: Ns,
+    local: &'q str,
+}
+
+impl<'d, 'a> Iterator for Named<'d, 'a, '_> {
+    type Item = El<'d, 'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some(n) = self.doc.nodes.get(self.next as usize) {
+            let id = self.next;
+            self.next = n.next_sibling;
+            if n.ns == self.ns && n.name == self.local {
+                return Some(El { doc: self.doc, id });
+            }
+        }
+        None
+    }
+}
+
 /// A handle on one element of a [`Doc`].
 #[derive(Clone, Copy)]
 pub(crate) struct El<'d, 'a> {
@@ -340,14 +365,14 @@ impl<'d, 'a> El<'d, 'a> {
     }
 
     /// Children named `qname`.
-    pub(crate) fn all<'q>(self, qname: &'q str) -> impl Iterator<Item = Self> + 'q
-    where
-        'd: 'q,
-        'a: 'q,
-    {
+    pub(crate) fn all<'q>(self, qname: &'q str) -> Named<'d, 'a, 'q> {
         let (ns, local) = Ns::split(qname);
-        self.children()
-            .filter(move |c| c.node().ns == ns && c.node().name == local)
+        Named {
+            doc: self.doc,
+            next: self.node().first_child,
+            ns,
+            local,
+        }
     }
 
     /// The first child named `qname`.
