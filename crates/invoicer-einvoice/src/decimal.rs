@@ -35,9 +35,16 @@ pub(crate) fn parse(s: &str) -> Option<Decimal> {
         text
     };
     // Keep the written scale (190.00 stays 190.00) unless the figure has more digits than
-    // rust_decimal's 28; then drop the zeros that carry no value and try again.
-    compose(int, frac)
-        .parse::<Decimal>()
+    // rust_decimal's 28; then drop the zeros that carry no value and try again. A figure
+    // written the plain way (`-12.50`, `3`) is already what `compose` would build, so it is
+    // read as it stands, without building a copy.
+    let plain = !s.starts_with('+') && !int.is_empty() && (!frac.is_empty() || !s.ends_with('.'));
+    let first = if plain {
+        s.parse::<Decimal>()
+    } else {
+        compose(int, frac).parse::<Decimal>()
+    };
+    first
         .or_else(|_| {
             compose(int.trim_start_matches('0'), frac.trim_end_matches('0')).parse::<Decimal>()
         })
@@ -84,6 +91,20 @@ mod tests {
     #[test]
     fn xs_decimal_lexical_forms_are_read_exactly() {
         assert_eq!(parse(" 12.50 "), Some(d("12.5")));
+        assert_eq!(parse("190.00").map(|x| x.scale()), Some(2));
+        assert_eq!(
+            parse("-12.50").map(|x| x.to_string()),
+            Some("-12.50".to_owned())
+        );
+        assert_eq!(
+            parse("+12.50").map(|x| x.to_string()),
+            Some("12.50".to_owned())
+        );
+        assert_eq!(parse("7.").map(|x| x.to_string()), Some("7".to_owned()));
+        assert_eq!(
+            parse("-0").map(|x| x.to_string()),
+            Some(d("-0").to_string())
+        );
         assert_eq!(parse("+3"), Some(d("3")));
         assert_eq!(parse("-.5"), Some(d("-0.5")));
         assert_eq!(parse("7."), Some(d("7")));
