@@ -30,6 +30,21 @@ pub struct CodeList {
     name: &'static str,
     version: &'static str,
     codes: &'static [&'static str],
+    /// The codes of at most eight bytes packed big-endian into integers, built on first use:
+    /// in that form the order is the same and each probe is one integer comparison.
+    packed: std::sync::OnceLock<Vec<u64>>,
+}
+
+/// `code` as a big-endian integer padded with zero bytes, which keeps the byte order of
+/// codes; `None` for a code longer than eight bytes or holding a zero byte (which padding
+/// could not tell apart).
+fn pack(code: &[u8]) -> Option<u64> {
+    if code.len() > 8 || code.contains(&0) {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..code.len()].copy_from_slice(code);
+    Some(u64::from_be_bytes(word))
 }
 
 impl CodeList {
@@ -43,6 +58,7 @@ impl CodeList {
             name,
             version,
             codes,
+            packed: std::sync::OnceLock::new(),
         }
     }
 
@@ -63,9 +79,19 @@ impl CodeList {
 
     /// Whether `code` is on the list, compared exactly (no trimming, no case folding).
     pub fn contains(&self, code: &str) -> bool {
-        // Codes are a few bytes long, so comparing them byte by byte in place is cheaper
-        // than a `memcmp` call per probe; the order is the same as `str`'s.
         let code = code.as_bytes();
+        if let Some(key) = pack(code) {
+            // A short code can only be one of the short codes.
+            let packed = self.packed.get_or_init(|| {
+                self.codes
+                    .iter()
+                    .filter_map(|c| pack(c.as_bytes()))
+                    .collect()
+            });
+            return packed.binary_search(&key).is_ok();
+        }
+        // Longer codes are compared byte by byte in place, which is cheaper than a `memcmp`
+        // call per probe; the order is the same as `str`'s.
         self.codes
             .binary_search_by(|probe| {
                 let probe = probe.as_bytes();
@@ -192,6 +218,10 @@ mod tests {
                 }
             }
             assert!(!list.contains(""));
+            assert!(!list.contains("\0"));
+            if let Some(short) = list.codes().iter().find(|c| c.len() < 8) {
+                assert!(!list.contains(&format!("{short}\0")));
+            }
         }
     }
 
