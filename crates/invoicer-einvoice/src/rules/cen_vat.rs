@@ -414,25 +414,30 @@ fn rates(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
                     .is_some_and(|l| l.is("cac:InvoiceLine") || l.is("cac:CreditNoteLine"))
         })
     };
+    // The category test first: it is the cheap one and rules most categories out.
+    let of_category = |t: &&Cat| t.vat && t.code == c.code;
     let checks = f
         .classified
         .iter()
+        .filter(of_category)
         .filter(|t| on_line_item(t))
         .map(|t| (5, t))
-        .chain(f.allowance_categories.iter().filter_map(|t| {
-            let ac = t.parent()?;
-            if is_charge(ac, false) {
-                Some((6, t))
-            } else if is_charge(ac, true) {
-                Some((7, t))
-            } else {
-                None
-            }
-        }));
+        .chain(
+            f.allowance_categories
+                .iter()
+                .filter(of_category)
+                .filter_map(|t| {
+                    let ac = t.parent()?;
+                    if is_charge(ac, false) {
+                        Some((6, t))
+                    } else if is_charge(ac, true) {
+                        Some((7, t))
+                    } else {
+                        None
+                    }
+                }),
+        );
     for (n, t) in checks {
-        if !(t.vat && t.code == c.code) {
-            continue;
-        }
         let t = t.el;
         let percents: Vec<Option<Decimal>> = t.all("cbc:Percent").map(dec_of).collect();
         let (holds, wanted) = match c.rate {
