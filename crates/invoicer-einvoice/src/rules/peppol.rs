@@ -20,6 +20,9 @@ pub(crate) struct Context {
     pub(crate) customer_country: String,
     pub(crate) supplier_is_de: bool,
     pub(crate) customer_is_de: bool,
+    /// The string value of the document's `cbc:DocumentCurrencyCode`, which every amount is
+    /// compared with.
+    pub(crate) document_currency: Option<String>,
 }
 
 /// `upper-case(normalize-space(first(path)))` of the party's VAT number prefix, as the
@@ -62,6 +65,9 @@ impl Context {
             customer_country,
             supplier_is_de: country_code(supplier).as_deref() == Some("DE"),
             customer_is_de: country_code(customer).as_deref() == Some("DE"),
+            document_currency: root
+                .child("cbc:DocumentCurrencyCode")
+                .map(|c| string_value(c).into_owned()),
         }
     }
 }
@@ -496,10 +502,9 @@ fn basic(e: El<'_, '_>, root: El<'_, '_>, cx: &Context, out: &mut Out) {
                 p.is("cac:TaxSubtotal") || (p.is("cac:TaxTotal") && p.has("cac:TaxSubtotal"))
             });
         if in_scope {
-            let document_currency = root.child("cbc:DocumentCurrencyCode").map(string_value);
             out.fatal(
                 e.attr("currencyID").is_some()
-                    && e.attr("currencyID") == document_currency.as_deref(),
+                    && e.attr("currencyID") == cx.document_currency.as_deref(),
                 "PEPPOL-EN16931-R051",
                 e,
                 "This amount's currencyID differs from the invoice currency \
