@@ -3,7 +3,7 @@
 //! A key is `inv_{test|live}_` followed by 32 ASCII letters and digits (about 190 bits). Keys are
 //! random, so SHA-256 is enough at rest; no slow KDF is needed.
 
-use std::{fmt, str::FromStr};
+use std::fmt;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -14,80 +14,20 @@ pub const SECRET_LEN: usize = 32;
 /// How many leading characters of a key are kept in clear to recognise it in lists.
 pub const DISPLAY_PREFIX_LEN: usize = 13;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Environment {
-    Test,
-    Live,
-}
-
-impl Environment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Test => "test",
-            Self::Live => "live",
-        }
+crate::text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Environment("environment") {
+        Test = "test",
+        Live = "live",
     }
 }
 
-impl FromStr for Environment {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        match s {
-            "test" => Ok(Self::Test),
-            "live" => Ok(Self::Live),
-            _ => Err(Invalid::new(
-                "invalid_enum",
-                format!("`{s}` is not an environment; allowed: test, live."),
-            )),
-        }
-    }
-}
-
-impl fmt::Display for Environment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Scope {
-    Read,
-    Write,
-    Admin,
-}
-
-impl Scope {
-    pub const ALL: [Scope; 3] = [Self::Read, Self::Write, Self::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Read => "read",
-            Self::Write => "write",
-            Self::Admin => "admin",
-        }
-    }
-}
-
-impl FromStr for Scope {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                Invalid::new(
-                    "invalid_enum",
-                    format!("`{s}` is not a scope; allowed: read, write, admin."),
-                )
-            })
-    }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Scope("scope") {
+        Read = "read",
+        Write = "write",
+        Admin = "admin",
     }
 }
 

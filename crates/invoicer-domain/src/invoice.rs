@@ -1,11 +1,9 @@
 //! Invoices and credit notes: their content, and the lifecycle draft → issued → paid | void.
 
-use std::{fmt, str::FromStr};
-
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::{money::Currency, validation::Invalid, vat::Vat};
+use crate::{money::Currency, vat::Vat};
 
 /// At most this many line items on one document (PRODUCT.md: 413 `too_many_line_items`).
 pub const MAX_LINE_ITEMS: usize = 500;
@@ -37,38 +35,16 @@ pub struct Line {
     pub allowances_charges: Vec<AllowanceCharge>,
 }
 
-/// How VAT amounts are rounded; see `totals`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VatRounding {
-    /// Round once per VAT category and rate: tax = round(taxable × rate). EN 16931 BR-CO-17.
-    #[default]
-    PerCategory,
-    /// Round each line's VAT, then add them up.
-    PerLine,
-}
-
-impl FromStr for VatRounding {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        match s {
-            "per_category" => Ok(Self::PerCategory),
-            "per_line" => Ok(Self::PerLine),
-            _ => Err(Invalid::new(
-                "invalid_enum",
-                format!("`{s}` is not a rounding mode; allowed: per_category, per_line."),
-            )),
-        }
-    }
-}
-
-impl VatRounding {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PerCategory => "per_category",
-            Self::PerLine => "per_line",
-        }
+crate::text_enum! {
+    /// How VAT amounts are rounded; see `totals`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum VatRounding("rounding mode") {
+        /// Round once per VAT category and rate: tax = round(taxable × rate). EN 16931 BR-CO-17.
+        #[default]
+        PerCategory = "per_category",
+        /// Round each line's VAT, then add them up.
+        PerLine = "per_line",
     }
 }
 
@@ -82,26 +58,17 @@ pub struct Content {
     pub vat_rounding: VatRounding,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    Draft,
-    Issued,
-    Paid,
-    Void,
+crate::text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Status("status") {
+        Draft = "draft",
+        Issued = "issued",
+        Paid = "paid",
+        Void = "void",
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Self::Draft, Self::Issued, Self::Paid, Self::Void];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Issued => "issued",
-            Self::Paid => "paid",
-            Self::Void => "void",
-        }
-    }
-
     /// Edits are allowed only while draft.
     pub fn is_editable(self) -> bool {
         self == Self::Draft
@@ -114,28 +81,6 @@ impl Status {
             (Self::Draft | Self::Issued, Action::Void) => Ok(Self::Void),
             (from, action) => Err(TransitionRefused { from, action }),
         }
-    }
-}
-
-impl FromStr for Status {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        Self::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                Invalid::new(
-                    "invalid_enum",
-                    format!("`{s}` is not a status; allowed: draft, issued, paid, void."),
-                )
-            })
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

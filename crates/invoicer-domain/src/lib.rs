@@ -7,6 +7,7 @@ pub mod money;
 pub mod numbering;
 pub mod party;
 pub mod tenant;
+mod text_enum;
 pub mod time_text;
 pub mod totals;
 pub mod validation;

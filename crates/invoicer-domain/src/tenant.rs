@@ -10,33 +10,11 @@ pub struct Tenant {
     pub environment: Environment,
 }
 
-/// Whether an account may use the API: a past-due account is refused until it pays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BillingStatus {
-    Active,
-    PastDue,
-}
-
-impl BillingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::PastDue => "past_due",
-        }
-    }
-}
-
-impl std::str::FromStr for BillingStatus {
-    type Err = crate::validation::Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "active" => Ok(Self::Active),
-            "past_due" => Ok(Self::PastDue),
-            _ => Err(crate::validation::Invalid::new(
-                "invalid_enum",
-                format!("`{s}` is not a billing status; allowed: active, past_due."),
-            )),
-        }
+crate::text_enum! {
+    /// Whether an account may use the API: a past-due account is refused until it pays.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum BillingStatus("billing status") {
+        Active = "active",
+        PastDue = "past_due",
     }
 }
