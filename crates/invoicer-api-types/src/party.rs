@@ -130,13 +130,6 @@ merge_over!(CustomerIn {
     peppol_id,
     email
 });
-merge_over!(AddressIn {
-    line1,
-    line2,
-    city,
-    postal_code,
-    region
-});
 
 fn required<'a>(v: &mut Violations, field: &str, value: Option<&'a str>) -> Option<&'a str> {
     if value.is_none() {

@@ -55,15 +55,6 @@ impl Violations {
     pub fn as_slice(&self) -> &[FieldError] {
         &self.0
     }
-
-    /// `Ok(value)` when nothing was recorded.
-    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Violations> {
-        if self.0.is_empty() {
-            Ok(value())
-        } else {
-            Err(self)
-        }
-    }
 }
 
 impl fmt::Display for Violations {
