@@ -3,7 +3,8 @@
 //!
 //! The ten rules of each category share one shape, so one table describes how each category
 //! differs (which seller identifiers it needs, what rate it allows, how its taxable amount and
-//! VAT are computed, whether it needs an exemption reason) and one function applies it.
+//! VAT are computed, whether it needs an exemption reason) and one function applies it. Where a
+//! rule's test names its categories otherwise than its siblings do, `names` says how.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,6 +13,7 @@ use rust_decimal::Decimal;
 use super::xpath::{any_raw_eq, dec, dec_of, is_charge, is_vat_scheme, string_value, sum};
 use super::Out;
 use crate::decimal::round2;
+use crate::report::Flag;
 use crate::tree::{Doc, El};
 
 /// Which VAT identifiers a category requires of the parties.
@@ -314,6 +316,57 @@ impl<'d, 'a> Cat<'d, 'a> {
             vat: is_vat_scheme(el),
         }
     }
+
+    /// Whether a test that names `code` the way `names` says counts this category.
+    fn named(&self, code: &str, names: Names) -> bool {
+        (self.vat || !names.vat_only) && self.code == code
+    }
+}
+
+/// How a test names the categories of a code.
+#[derive(Clone, Copy)]
+struct Names {
+    /// Only those whose `cac:TaxScheme/cbc:ID` is `VAT`.
+    vat_only: bool,
+}
+
+/// The normalised code in the VAT scheme, as every rule context has it.
+const VAT: Names = Names { vat_only: true };
+
+const ANY_SCHEME: Names = Names { vat_only: false };
+
+/// The places in the tests of {prefix}-01…04 that name categories of the rule's code.
+#[derive(Clone, Copy)]
+enum Part {
+    /// -01: on lines, allowances and charges (single-rate categories: anywhere).
+    Used,
+    /// -01: in the breakdown, when the category is used.
+    ListedIfUsed,
+    /// -01: in the breakdown, when it is not (per-rate categories only).
+    ListedIfUnused,
+    /// -02…04, `or not(exists(...))`: the categories that make the rule apply.
+    Applies,
+    /// -02…04, `exists(...) and (...)`: the categories that, with the identifiers, satisfy it.
+    Satisfies,
+}
+
+/// How a part of a rule's test names its categories. Most name them as the contexts do; these
+/// exceptions are the artefact's own, kept so that we fire exactly where it does.
+fn names(rule: &str, part: Part) -> Names {
+    match (rule, part) {
+        // `count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'])` and the like:
+        // BR-S-01 asks nothing of the tax scheme.
+        ("BR-S-01", _) => ANY_SCHEME,
+        // `... or not(exists(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S']))`
+        // while its `exists(...)` wants the VAT scheme: a line in category S of another tax
+        // scheme makes BR-S-02 apply, and then only an S line in the VAT scheme satisfies it,
+        // whatever identifiers the parties have.
+        ("BR-S-02", Part::Applies) => ANY_SCHEME,
+        // `exists(//cac:AllowanceCharge[...]/cac:TaxCategory[normalize-space(cbc:ID)='G'])`:
+        // any scheme, though without effect, as the one that makes the rule apply is in VAT.
+        ("BR-G-03" | "BR-G-04", Part::Satisfies) => ANY_SCHEME,
+        _ => VAT,
+    }
 }
 
 pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
@@ -333,23 +386,25 @@ pub(crate) fn check(doc: &Doc<'_>, out: &mut Out) {
 /// {prefix}-01: a category used on a line, allowance or charge appears in the VAT breakdown
 /// (exactly once for single-rate categories).
 fn presence(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
-    let vat_with_code = |e: &&Cat| e.vat && e.code == c.code;
-    let in_breakdown = f.breakdown.iter().filter(vat_with_code).count();
+    let rule = rule(c.prefix, 1);
+    let count = |categories: &[Cat], part| {
+        let names = names(rule, part);
+        categories.iter().filter(|e| e.named(c.code, names)).count()
+    };
     let holds = if c.per_rate {
-        // The S rule counts categories of any tax scheme; L and M only VAT ones.
-        let relevant = |e: &&Cat| e.code == c.code && (c.code == "S" || e.vat);
-        let used = f.allowance_categories.iter().filter(relevant).count()
-            + f.classified.iter().filter(relevant).count();
-        let listed = f.breakdown.iter().filter(relevant).count();
-        (used > 0) == (listed > 0)
+        let used = count(&f.allowance_categories, Part::Used) + count(&f.classified, Part::Used);
+        if used > 0 {
+            count(&f.breakdown, Part::ListedIfUsed) > 0
+        } else {
+            count(&f.breakdown, Part::ListedIfUnused) == 0
+        }
     } else {
-        let used = f.all_categories.iter().any(|e| vat_with_code(&e))
-            || f.classified.iter().any(|e| vat_with_code(&e));
-        !used || in_breakdown == 1
+        let used = count(&f.all_categories, Part::Used) > 0 || count(&f.classified, Part::Used) > 0;
+        !used || count(&f.breakdown, Part::ListedIfUsed) == 1
     };
     out.fatal(
         holds,
-        rule(c.prefix, 1),
+        rule,
         f.root,
         format_args!(
             "VAT category {} ({}) is used on a line, allowance or charge but the VAT breakdown \
@@ -368,11 +423,10 @@ fn presence(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
 /// {prefix}-02/03/04: lines, allowances and charges of the category need the right parties'
 /// VAT identifiers.
 fn party_ids(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
-    let vat_with_code = |e: &Cat| e.vat && e.code == c.code;
-    let on_lines = f.classified.iter().any(vat_with_code);
-    let on_allowances = |charge: bool| {
+    let on_lines = |names| f.classified.iter().any(|e| e.named(c.code, names));
+    let on_allowances = |charge: bool, names| {
         f.allowance_categories.iter().any(|t| {
-            vat_with_code(t)
+            t.named(c.code, names)
                 && t.parent().is_some_and(|a| {
                     is_charge(a, charge)
                         // Only BR-O-03/04 restrict themselves to document level.
@@ -387,20 +441,44 @@ fn party_ids(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
         PartyIds::SellerVatAndBuyerVat => "the seller's (or tax representative's) and the buyer's VAT identifiers",
         _ => "the seller's VAT identifier, tax registration or tax representative's VAT identifier",
     };
-    for (n, used, what) in [
-        (2, on_lines, "an invoice line"),
-        (3, on_allowances(false), "a document level allowance"),
-        (4, on_allowances(true), "a document level charge"),
+    for (n, what) in [
+        (2, "an invoice line"),
+        (3, "a document level allowance"),
+        (4, "a document level charge"),
     ] {
-        out.fatal(
-            !used || ids,
-            rule(c.prefix, n),
-            f.root,
-            format_args!(
-                "{what} has VAT category {} ({}), which requires {need}.",
-                c.code, c.name
-            ),
-        );
+        let rule = rule(c.prefix, n);
+        let used = |part| {
+            let names = names(rule, part);
+            match n {
+                2 => on_lines(names),
+                _ => on_allowances(n == 4, names),
+            }
+        };
+        if !used(Part::Applies) {
+            continue;
+        }
+        if used(Part::Satisfies) {
+            out.fatal(
+                ids,
+                rule,
+                f.root,
+                format_args!(
+                    "{what} has VAT category {} ({}), which requires {need}.",
+                    c.code, c.name
+                ),
+            );
+        } else {
+            out.fire(
+                rule,
+                Flag::Fatal,
+                f.root,
+                format_args!(
+                    "{what} has category {code} outside the VAT scheme and none has {code} in \
+                     it: set the category's cac:TaxScheme/cbc:ID to VAT.",
+                    code = c.code
+                ),
+            );
+        }
     }
 }
 
@@ -415,7 +493,7 @@ fn rates(f: &Facts<'_, '_>, c: &Category, out: &mut Out) {
         })
     };
     // The category test first: it is the cheap one and rules most categories out.
-    let of_category = |t: &&Cat| t.vat && t.code == c.code;
+    let of_category = |t: &&Cat| t.named(c.code, VAT);
     let checks = f
         .classified
         .iter()
@@ -600,7 +678,7 @@ impl Bases {
 fn breakdown(f: &Facts<'_, '_>, bases: &Bases, c: &Category, out: &mut Out) {
     let doc = f.root.doc();
     for t in &f.breakdown {
-        if !(t.vat && t.code == c.code) {
+        if !t.named(c.code, VAT) {
             continue;
         }
         let Some(subtotal) = t.parent() else { continue };

@@ -2,7 +2,9 @@
 //! rule that breaks it. Categories are built from the standard-rated base by swapping codes,
 //! rates and totals.
 
-use crate::support::{assert_each_fires, Doc};
+use invoicer_einvoice::Flag;
+
+use crate::support::{assert_each_fires, fired, Doc};
 
 /// (code, rule prefix, rate written on lines, VAT amount, exemption reason code)
 type Category = (
@@ -189,4 +191,85 @@ fn two_standard_rates_each_need_their_own_breakdown() {
         "{:#?}",
         report.findings
     );
+}
+
+/// Checks, for each document, whether `rule` fires (always as fatal) or not; reports every
+/// case that went the other way at once.
+fn assert_verdicts(rule: &str, cases: Vec<(&str, Doc, bool)>) {
+    let mut failures = Vec::new();
+    for (what, doc, expected) in &cases {
+        let by_rule = fired(&doc.report());
+        let got = by_rule.get(rule).map(|(flag, _)| *flag);
+        if got != expected.then_some(Flag::Fatal) {
+            let all: Vec<&String> = by_rule.keys().collect();
+            failures.push(format!("{what}: {rule} expected {expected}, got {all:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `<cbc:ID>VAT</cbc:ID>` of the base, in document order: seller, buyer, document allowance,
+/// document charge, breakdown, line 1, line 2.
+const VAT: &str = "<cbc:ID>VAT</cbc:ID>";
+const GST: &str = "<cbc:ID>GST</cbc:ID>";
+const SELLER_TAX_SCHEME: &str = "<cac:PartyTaxScheme>";
+
+#[test]
+fn a_standard_rated_line_outside_the_vat_scheme_makes_br_s_02_apply() {
+    // Each edit moves one `cbc:ID` to GST, so line 2's is the 6th VAT left after line 1's.
+    let both_lines_gst = || Doc::invoice().nth(6, VAT, GST).nth(6, VAT, GST);
+    assert_verdicts(
+        "BR-S-02",
+        vec![
+            (
+                "S lines in GST, seller without identifiers",
+                both_lines_gst().drop_nth(1, SELLER_TAX_SCHEME),
+                true,
+            ),
+            (
+                "S lines in GST, seller with a VAT identifier",
+                both_lines_gst(),
+                true,
+            ),
+            (
+                "one S line in GST and one in VAT, seller without identifiers",
+                Doc::invoice()
+                    .nth(6, VAT, GST)
+                    .drop_nth(1, SELLER_TAX_SCHEME),
+                true,
+            ),
+            (
+                "one S line in GST and one in VAT, seller with a VAT identifier",
+                Doc::invoice().nth(6, VAT, GST),
+                false,
+            ),
+            (
+                "S lines in VAT, seller with a VAT identifier",
+                Doc::invoice(),
+                false,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn standard_rated_allowances_and_charges_outside_the_vat_scheme_need_no_identifiers() {
+    let no_seller_ids = |doc: Doc| doc.drop_nth(1, SELLER_TAX_SCHEME);
+    for (rule, position) in [("BR-S-03", 3), ("BR-S-04", 4)] {
+        assert_verdicts(
+            rule,
+            vec![
+                (
+                    "in GST, seller without identifiers",
+                    no_seller_ids(Doc::invoice().nth(position, VAT, GST)),
+                    false,
+                ),
+                (
+                    "in VAT, seller without identifiers",
+                    no_seller_ids(Doc::invoice()),
+                    true,
+                ),
+            ],
+        );
+    }
 }
