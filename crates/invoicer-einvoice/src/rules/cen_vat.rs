@@ -319,7 +319,12 @@ impl<'d, 'a> Cat<'d, 'a> {
 
     /// Whether a test that names `code` the way `names` says counts this category.
     fn named(&self, code: &str, names: Names) -> bool {
-        (self.vat || !names.vat_only) && self.code == code
+        (self.vat || !names.vat_only)
+            && if names.raw_code {
+                self.el.all("cbc:ID").any(|id| string_value(id) == code)
+            } else {
+                self.code == code
+            }
     }
 }
 
@@ -328,12 +333,20 @@ impl<'d, 'a> Cat<'d, 'a> {
 struct Names {
     /// Only those whose `cac:TaxScheme/cbc:ID` is `VAT`.
     vat_only: bool,
+    /// `cbc:ID = 'L'`: the code as written, instead of `normalize-space(cbc:ID) = 'L'`.
+    raw_code: bool,
 }
 
 /// The normalised code in the VAT scheme, as every rule context has it.
-const VAT: Names = Names { vat_only: true };
+const VAT: Names = Names {
+    vat_only: true,
+    raw_code: false,
+};
 
-const ANY_SCHEME: Names = Names { vat_only: false };
+const ANY_SCHEME: Names = Names {
+    vat_only: false,
+    raw_code: false,
+};
 
 /// The places in the tests of {prefix}-01…04 that name categories of the rule's code.
 #[derive(Clone, Copy)]
@@ -362,6 +375,17 @@ fn names(rule: &str, part: Part) -> Names {
         // scheme makes BR-S-02 apply, and then only an S line in the VAT scheme satisfies it,
         // whatever identifiers the parties have.
         ("BR-S-02", Part::Applies) => ANY_SCHEME,
+        // `count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID = 'L']) > 0`: unnormalised
+        // and in any scheme, where the unused branch and the other counts ask for VAT.
+        ("BR-AF-01", Part::ListedIfUsed) => Names {
+            vat_only: false,
+            raw_code: true,
+        },
+        // `cac:TaxCategory[cbc:ID = 'M'][cac:TaxScheme/...='VAT']`.
+        ("BR-AG-01", Part::ListedIfUsed) | ("BR-AF-04", Part::Applies) => Names {
+            vat_only: true,
+            raw_code: true,
+        },
         // `exists(//cac:AllowanceCharge[...]/cac:TaxCategory[normalize-space(cbc:ID)='G'])`:
         // any scheme, though without effect, as the one that makes the rule apply is in VAT.
         ("BR-G-03" | "BR-G-04", Part::Satisfies) => ANY_SCHEME,

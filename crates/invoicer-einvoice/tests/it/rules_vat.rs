@@ -273,3 +273,74 @@ fn standard_rated_allowances_and_charges_outside_the_vat_scheme_need_no_identifi
         );
     }
 }
+
+#[test]
+fn a_used_igic_category_is_found_in_the_breakdown_by_its_code_as_written_in_any_scheme() {
+    // The breakdown holds the 3rd category, and the 5th `cbc:ID` VAT.
+    let breakdown_id = |to: &str| category_doc("L").nth(3, "<cbc:ID>L</cbc:ID>", to);
+    assert_verdicts(
+        "BR-AF-01",
+        vec![
+            (
+                "breakdown code written with spaces",
+                breakdown_id("<cbc:ID> L </cbc:ID>"),
+                true,
+            ),
+            (
+                "breakdown in GST",
+                category_doc("L").nth(5, VAT, GST),
+                false,
+            ),
+            ("breakdown L in VAT", category_doc("L"), false),
+        ],
+    );
+}
+
+#[test]
+fn a_used_ipsi_category_is_found_in_the_breakdown_by_its_code_as_written_in_the_vat_scheme() {
+    let breakdown_id = |to: &str| category_doc("M").nth(3, "<cbc:ID>M</cbc:ID>", to);
+    assert_verdicts(
+        "BR-AG-01",
+        vec![
+            (
+                "breakdown code written with spaces",
+                breakdown_id("<cbc:ID> M </cbc:ID>"),
+                true,
+            ),
+            ("breakdown in GST", category_doc("M").nth(5, VAT, GST), true),
+            ("breakdown M in VAT", category_doc("M"), false),
+        ],
+    );
+}
+
+#[test]
+fn br_af_04_applies_only_to_charges_whose_code_is_written_exactly_l() {
+    // The document charge holds the 2nd category.
+    let no_seller_ids = |code: &str| category_doc(code).drop_nth(1, SELLER_TAX_SCHEME);
+    let charge_id = |code: &str| {
+        no_seller_ids(code).nth(
+            2,
+            &format!("<cbc:ID>{code}</cbc:ID>"),
+            &format!("<cbc:ID> {code} </cbc:ID>"),
+        )
+    };
+    assert_verdicts(
+        "BR-AF-04",
+        vec![
+            ("charge code written with spaces", charge_id("L"), false),
+            ("charge code L", no_seller_ids("L"), true),
+        ],
+    );
+    assert_verdicts(
+        "BR-AF-03",
+        vec![(
+            "allowance L beside a spaced charge code",
+            charge_id("L"),
+            true,
+        )],
+    );
+    assert_verdicts(
+        "BR-AG-04",
+        vec![("charge code M written with spaces", charge_id("M"), true)],
+    );
+}
