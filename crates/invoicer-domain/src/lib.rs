@@ -5,6 +5,7 @@ pub mod codelists;
 pub mod invoice;
 pub mod money;
 pub mod numbering;
+pub mod participant;
 pub mod party;
 pub mod tenant;
 mod text_enum;
