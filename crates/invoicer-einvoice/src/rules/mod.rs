@@ -15,7 +15,6 @@ mod cen_codes;
 mod cen_core;
 mod cen_syntax;
 mod cen_vat;
-mod checksums;
 mod peppol;
 mod peppol_de;
 mod peppol_national;

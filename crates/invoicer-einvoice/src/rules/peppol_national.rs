@@ -2,9 +2,9 @@
 //! live in [`super::peppol_de`]). Each applies only when the seller (and for some, the buyer)
 //! is in that country, decided the way the artefact decides it.
 
+use invoicer_domain::participant::{greek_tin, no_orgnr, se_orgnr};
 use rust_decimal::Decimal;
 
-use super::checksums::{greek_tin, mod11, se_orgnr};
 use super::peppol::Context;
 use super::xpath::{any_raw_eq, date, dec, is_number, string_value, substring, substring_from};
 use super::Out;
@@ -78,7 +78,7 @@ fn norway(root: El<'_, '_>, cx: &Context, out: &mut Out) {
                 rest.len() == 12
                     && rest[..9].iter().all(char::is_ascii_digit)
                     && rest[9..] == ['M', 'V', 'A']
-                    && mod11(&substring(&vat, 3, 9))
+                    && no_orgnr(&substring(&vat, 3, 9))
             }
             _ => true,
         };
