@@ -1,6 +1,6 @@
 //! Identity fields of sellers and buyers: countries, VAT ids, Peppol participant ids, emails.
 
-use crate::{codelists, validation::Invalid};
+use crate::{codelists, participant, validation::Invalid};
 
 pub fn parse_country(code: &str) -> Result<String, Invalid> {
     if codelists::is_country(code) {
@@ -31,29 +31,10 @@ pub fn parse_vat_id(text: &str) -> Result<String, Invalid> {
     }
 }
 
-/// A Peppol participant id, `scheme:identifier` with an ISO 6523 ICD or Peppol EAS scheme,
-/// e.g. `0196:971500000001` or `0208:0123456789`.
+/// A Peppol participant id, `scheme:identifier`, checked by scheme as [`participant::parse`]
+/// checks it, e.g. `0088:5790000435968` or `0192:987654325`.
 pub fn parse_participant_id(text: &str) -> Result<String, Invalid> {
-    let invalid = |why: &str| {
-        Invalid::new(
-            "invalid_participant_id",
-            format!("{why} A participant id is `scheme:identifier`, e.g. \"0196:971500000001\"."),
-        )
-    };
-    let (scheme, id) = text
-        .split_once(':')
-        .ok_or_else(|| invalid("There is no `:`."))?;
-    if !(codelists::is_icd(scheme) || codelists::is_eas(scheme)) {
-        return Err(invalid(&format!(
-            "`{scheme}` is not an ISO 6523 ICD or Peppol EAS scheme."
-        )));
-    }
-    if id.is_empty() || id.len() > 50 || !id.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(invalid(
-            "The identifier must be 1 to 50 visible characters.",
-        ));
-    }
-    Ok(format!("{scheme}:{id}"))
+    participant::parse(text).map(|id| id.to_string())
 }
 
 pub fn parse_email(text: &str) -> Result<String, Invalid> {
@@ -81,7 +62,14 @@ mod tests {
     fn identity_fields_are_checked_against_their_formats() {
         assert_eq!(parse_vat_id("BE 0123.456.789").unwrap(), "BE0123456789");
         assert!(parse_vat_id("0123456789").is_err());
-        assert!(parse_participant_id("0196:971500000001").is_ok());
+        assert_eq!(
+            parse_participant_id(" 0192:987654325").unwrap(),
+            "0192:987654325"
+        );
+        assert_eq!(
+            parse_participant_id("0196:971500000001").unwrap_err().code,
+            "invalid_length"
+        );
         assert!(parse_participant_id("971500000001").is_err());
         assert!(parse_participant_id("12:971500000001").is_err());
         assert!(parse_email("billing@example.com").is_ok());
