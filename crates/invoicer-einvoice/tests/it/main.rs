@@ -1,8 +1,10 @@
 //! The validator's test suite: agreement with the official artefacts on the example corpus,
-//! one breaking and one passing document per rule, safe parsing, and generated invoices.
+//! one breaking and one passing document per rule, safe parsing, generated invoices, and the
+//! participant ids the API accepts passing the identifier rules.
 
 mod corpus;
 mod parsing;
+mod participant_ids;
 mod properties;
 mod rules_cen;
 mod rules_national;
