@@ -7,12 +7,14 @@
 
 mod decimal;
 mod parse;
+mod read;
 mod report;
 mod rules;
 mod tree;
 mod xml;
 
 pub use parse::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_ELEMENTS};
+pub use read::{read, ReadDocument, ReadError, ReadProblem};
 pub use report::{DocumentKind, Finding, Flag, Report};
 
 /// The Peppol BIS Billing release whose rules (`PEPPOL-EN16931-UBL.sch`) are implemented.
