@@ -174,8 +174,16 @@ fn joined_notes(at: El, path: &'static str) -> Option<String> {
     (!notes.is_empty()).then(|| notes.join("\n"))
 }
 
+/// Where a missing `path` under `at` would be: the deepest step that exists, then the rest.
 fn missing_at(at: El, path: &str) -> String {
-    format!("{}/{path}", at.location())
+    let (mut here, mut rest) = (at, path);
+    while let Some((step, more)) = rest.split_once('/') {
+        match here.child(step) {
+            Some(child) => (here, rest) = (child, more),
+            None => break,
+        }
+    }
+    format!("{}/{rest}", here.location())
 }
 
 impl Reader {

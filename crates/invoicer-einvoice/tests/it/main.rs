@@ -6,6 +6,7 @@ mod corpus;
 mod parsing;
 mod participant_ids;
 mod properties;
+mod read;
 mod rules_cen;
 mod rules_national;
 mod rules_peppol;
