@@ -44,7 +44,8 @@ pub struct ReadDocument {
     pub payable_rounding: Decimal,
 }
 
-/// Why a document could not be read: every problem found, not only the first.
+/// Why a document could not be read: every problem found, not only the first (up to 100, then
+/// one `too_many_problems` saying how many more).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError {
     pub problems: Vec<ReadProblem>,
@@ -54,7 +55,7 @@ pub struct ReadError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadProblem {
     /// XPath of the element at fault, `/Invoice[1]/cac:InvoiceLine[2]/cbc:InvoicedQuantity[1]`;
-    /// for a missing element, its parent's path followed by the missing steps.
+    /// for a missing element, the path of its deepest present ancestor and the missing steps.
     pub location: String,
     /// `required`, `unsupported_type_code`, `invalid_currency`, `out_of_range`, … — the domain's
     /// codes where the domain's own check refused the value.
@@ -100,6 +101,13 @@ pub fn read(xml: &[u8]) -> Result<ReadDocument, ReadError> {
                     "The document could not be read.",
                 );
             }
+            if r.unlisted > 0 {
+                r.problems.push(ReadProblem {
+                    location: "/".to_owned(),
+                    code: "too_many_problems",
+                    message: format!("{} more problems are not listed.", r.unlisted),
+                });
+            }
             Err(ReadError {
                 problems: r.problems,
             })
@@ -141,9 +149,15 @@ fn exemption_for(breakdown: &[VatSubtotal], vat: &Vat) -> Option<Exemption> {
         .and_then(|s| s.exemption.clone())
 }
 
+/// Most problems listed in one [`ReadError`]. A hostile document can repeat one fault a million
+/// times; the answer stays small and says how many more there were.
+const MAX_PROBLEMS: usize = 100;
+
 #[derive(Default)]
 struct Reader {
     problems: Vec<ReadProblem>,
+    /// Problems found beyond [`MAX_PROBLEMS`].
+    unlisted: usize,
 }
 
 /// `normalize-space` of the first element at `path`, `None` when absent or blank.
@@ -193,6 +207,10 @@ impl Reader {
         code: &'static str,
         message: impl Into<String>,
     ) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.unlisted += 1;
+            return;
+        }
         self.problems.push(ReadProblem {
             location: location.into(),
             code,

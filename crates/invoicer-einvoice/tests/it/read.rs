@@ -616,6 +616,20 @@ fn a_category_the_domain_lacks_and_a_missing_party_are_refused() {
 }
 
 #[test]
+fn a_fault_repeated_many_times_is_listed_a_hundred_times_and_counted() {
+    let bad = "<cac:AllowanceCharge><cbc:ChargeIndicator>true</cbc:ChargeIndicator>\
+               <cbc:AllowanceChargeReason>Freight</cbc:AllowanceChargeReason>\
+               <cbc:Amount currencyID=\"EUR\">x</cbc:Amount><cac:TaxCategory><cbc:ID>S</cbc:ID>\
+               <cbc:Percent>20</cbc:Percent></cac:TaxCategory></cac:AllowanceCharge>";
+    let xml = Doc::invoice().before("<cac:TaxTotal>", &bad.repeat(300));
+    let err = read(xml.0.as_bytes()).expect_err("refused");
+    assert_eq!(err.problems.len(), 101);
+    let last = err.problems.last().expect("a last problem");
+    assert_eq!(last.code, "too_many_problems");
+    assert_eq!(last.message, "200 more problems are not listed.");
+}
+
+#[test]
 fn bytes_that_are_not_a_ubl_document_are_refused() {
     for xml in [
         &b""[..],
