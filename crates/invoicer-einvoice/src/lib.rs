@@ -8,6 +8,7 @@
 mod decimal;
 mod parse;
 mod read;
+mod render;
 mod report;
 mod rules;
 mod tree;
@@ -15,6 +16,7 @@ mod xml;
 
 pub use parse::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_ELEMENTS};
 pub use read::{read, ReadDocument, ReadError, ReadProblem};
+pub use render::{render, RenderError, CUSTOMIZATION_ID, PROFILE_ID};
 pub use report::{DocumentKind, Finding, Flag, Report};
 
 /// The Peppol BIS Billing release whose rules (`PEPPOL-EN16931-UBL.sch`) are implemented.
