@@ -7,6 +7,7 @@ mod parsing;
 mod participant_ids;
 mod properties;
 mod read;
+mod render;
 mod rules_cen;
 mod rules_national;
 mod rules_peppol;
