@@ -76,7 +76,7 @@ impl Document<'_> {
 
     /// A party's VAT id as the rendering shows it (`PartyTaxScheme` with scheme VAT).
     fn shown_vat<'p>(&self, party: &'p Identity) -> Option<&'p str> {
-        self.vat_ids.then_some(party.vat_id.as_deref()).flatten()
+        self.vat_ids.then_some(given(&party.vat_id)).flatten()
     }
 
     /// `$supplierCountry` / `$customerCountry` of the Peppol artefact: the VAT id's prefix when
@@ -95,6 +95,17 @@ impl Document<'_> {
 
     fn means(&self) -> Option<&PaymentMeans> {
         self.terms.payment_means.as_ref()
+    }
+
+    /// The code of the payment means the rendering carries: the document's own, or for a credit
+    /// note with a due date and none given, 1 ("not defined"), under which the renderer writes
+    /// that date (a credit note has no other place for it).
+    fn rendered_means_code(&self) -> Option<&str> {
+        match (self.means(), self.kind, self.terms.due_date) {
+            (Some(means), _, _) => Some(&means.code),
+            (None, Kind::CreditNote, Some(_)) => Some("1"),
+            (None, _, _) => None,
+        }
     }
 
     /// Whether the rendered document has the buyer pay: a positive amount due on an invoice, a
@@ -143,6 +154,13 @@ impl Document<'_> {
     }
 }
 
+/// A text field as the renderer sees it: blank text is written as nothing.
+fn given(value: &Option<String>) -> Option<&str> {
+    value
+        .as_deref()
+        .filter(|v| !v.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')))
+}
+
 /// An address element the rules ask for, with its field name and what to call it.
 #[derive(Clone, Copy)]
 enum Part {
@@ -154,9 +172,9 @@ enum Part {
 impl Part {
     fn of(self, a: &Address) -> Option<&str> {
         match self {
-            Self::Street => a.line1.as_deref(),
-            Self::City => a.city.as_deref(),
-            Self::PostCode => a.postal_code.as_deref(),
+            Self::Street => given(&a.line1),
+            Self::City => given(&a.city),
+            Self::PostCode => given(&a.postal_code),
         }
     }
 
@@ -207,7 +225,7 @@ fn require_company_scheme(
     what: &str,
     rule: &str,
 ) {
-    let scheme = party.company_id_scheme.as_deref();
+    let scheme = given(&party.company_id_scheme);
     if !scheme.is_some_and(|s| schemes.contains(&s)) {
         v.push(
             format!("{role}.company_id_scheme"),
@@ -256,7 +274,7 @@ fn denmark(doc: &Document, v: &mut Violations) {
     if seller.country != "DK" {
         return;
     }
-    if seller.company_id.is_none() {
+    if given(&seller.company_id).is_none() {
         v.push(
             "seller.company_id",
             "required",
@@ -286,7 +304,7 @@ fn denmark(doc: &Document, v: &mut Violations) {
     }
     for (path, ac) in doc.allowances_charges() {
         if ac.reason_code.as_deref() == Some("ZZZ")
-            && !ac.reason.as_deref().is_some_and(danish_tax_reason)
+            && !given(&ac.reason).is_some_and(danish_tax_reason)
         {
             v.push(
                 format!("{path}.reason"),
@@ -331,7 +349,7 @@ fn danish_payment_means(means: &PaymentMeans, v: &mut Violations) {
     }
     let account = means.account.as_ref();
     let account_id = account.map(|a| a.id.as_str());
-    let payment_id = means.remittance.as_deref().unwrap_or("");
+    let payment_id = given(&means.remittance).unwrap_or("");
     let prefix: String = payment_id.chars().take(3).collect();
     let id_len = payment_id.chars().count();
     match code {
@@ -343,7 +361,7 @@ fn danish_payment_means(means: &PaymentMeans, v: &mut Violations) {
                     "For payment means 31 or 42 a Danish seller gives the account paid into \
                      (DK-R-006).",
                 );
-            } else if account.and_then(|a| a.bic.as_deref()).is_none() {
+            } else if account.and_then(|a| given(&a.bic)).is_none() {
                 v.push(
                     "payment_means.account.bic",
                     "required",
@@ -355,7 +373,7 @@ fn danish_payment_means(means: &PaymentMeans, v: &mut Violations) {
         "49" if means
             .mandate
             .as_ref()
-            .and_then(|m| m.debited_account.as_deref())
+            .and_then(|m| given(&m.debited_account))
             .is_none() =>
         {
             v.push(
@@ -463,7 +481,7 @@ fn sweden(doc: &Document, v: &mut Violations) {
             );
         }
     }
-    if let Some(id) = &seller.company_id {
+    if let Some(id) = given(&seller.company_id) {
         let digits = id.len() == 10 && id.bytes().all(|b| b.is_ascii_digit());
         if !(digits && participant::se_orgnr(id)) {
             v.push(
@@ -569,7 +587,7 @@ fn iceland(doc: &Document, v: &mut Violations) {
     if seller.country != "IS" {
         return;
     }
-    if seller.company_id.is_none() {
+    if given(&seller.company_id).is_none() {
         v.push(
             "seller.company_id",
             "required",
@@ -623,7 +641,7 @@ fn iceland(doc: &Document, v: &mut Violations) {
     if buyer.country != "IS" {
         return;
     }
-    if buyer.company_id.is_none() {
+    if given(&buyer.company_id).is_none() {
         v.push(
             "buyer.company_id",
             "required",
@@ -666,7 +684,7 @@ fn netherlands(doc: &Document, v: &mut Violations) {
         "NL-R-002",
     );
     // The rule judges a legal id only where one is rendered.
-    if seller.company_id.is_some() {
+    if given(&seller.company_id).is_some() {
         require_company_scheme(
             v,
             "seller",
@@ -676,7 +694,7 @@ fn netherlands(doc: &Document, v: &mut Violations) {
             "NL-R-003",
         );
     }
-    if doc.buyer_pays() && doc.means().is_none() {
+    if doc.buyer_pays() && doc.rendered_means_code().is_none() {
         v.push(
             "payment_means",
             "required",
@@ -696,7 +714,7 @@ fn netherlands(doc: &Document, v: &mut Violations) {
         "Between Dutch parties the buyer",
         "NL-R-004",
     );
-    if buyer.company_id.is_some() {
+    if given(&buyer.company_id).is_some() {
         require_company_scheme(
             v,
             "buyer",
@@ -707,8 +725,8 @@ fn netherlands(doc: &Document, v: &mut Violations) {
         );
     }
     const CODES: [&str; 6] = ["30", "48", "49", "57", "58", "59"];
-    if let Some(means) = doc.means().filter(|m| !CODES.contains(&m.code.as_str())) {
-        v.push(
+    match (doc.means(), doc.rendered_means_code()) {
+        (Some(means), _) if !CODES.contains(&means.code.as_str()) => v.push(
             "payment_means.code",
             "not_allowed",
             format!(
@@ -716,7 +734,15 @@ fn netherlands(doc: &Document, v: &mut Violations) {
                  59, not {} (NL-R-008).",
                 means.code
             ),
-        );
+        ),
+        (None, Some(_)) => v.push(
+            "payment_means",
+            "required",
+            "Between Dutch parties a credit note's due date is written under its payment means, \
+             whose code must be one of 30, 48, 49, 57, 58 or 59 (NL-R-008): give the \
+             payment_means.",
+        ),
+        _ => {}
     }
 }
 
@@ -735,7 +761,7 @@ fn germany(doc: &Document, v: &mut Violations) {
         "Between a German seller and a German buyer the document must name the seller's \
          contact person and telephone number (DE-R-005/006), which invoicer cannot record yet.",
     );
-    if seller.email.is_none() {
+    if given(&seller.email).is_none() {
         v.push(
             "seller.email",
             "required",
@@ -760,7 +786,9 @@ fn germany(doc: &Document, v: &mut Violations) {
     );
     // The renderer writes a deliver-to address whenever it has a country or any line of one.
     if let Some(delivery) = &doc.terms.delivery {
-        if delivery.country.is_some() || delivery.address != Address::default() {
+        let a = &delivery.address;
+        let lines = [&a.line1, &a.line2, &a.city, &a.postal_code, &a.region];
+        if given(&delivery.country).is_some() || lines.into_iter().any(|l| given(l).is_some()) {
             require_address(
                 v,
                 "delivery.address",
@@ -771,7 +799,7 @@ fn germany(doc: &Document, v: &mut Violations) {
             );
         }
     }
-    if doc.terms.buyer_reference.is_none() {
+    if given(&doc.terms.buyer_reference).is_none() {
         v.push(
             "buyer_reference",
             "required",
@@ -779,7 +807,7 @@ fn germany(doc: &Document, v: &mut Violations) {
              required; a purchase_order does not replace it (DE-R-015).",
         );
     }
-    if let Some(terms) = &doc.terms.payment_terms {
+    if let Some(terms) = given(&doc.terms.payment_terms) {
         if !skonto_terms_ok(terms) {
             v.push(
                 "payment_terms",
@@ -802,13 +830,15 @@ fn germany(doc: &Document, v: &mut Violations) {
              category O (not subject to VAT) breakdown does not have.",
         );
     }
-    match doc.means() {
-        None => v.push(
+    if doc.rendered_means_code().is_none() {
+        v.push(
             "payment_means",
             "required",
             "Between German parties the document says how to pay (DE-R-001).",
-        ),
-        Some(means) => german_payment_means(means, v),
+        );
+    }
+    if let Some(means) = doc.means() {
+        german_payment_means(means, v);
     }
 }
 
@@ -863,7 +893,7 @@ fn german_payment_means(means: &PaymentMeans, v: &mut Violations) {
             "Between German parties a direct debit names the seller's SEPA creditor identifier \
              (DE-R-030), which invoicer cannot record yet.",
         );
-        if m.debited_account.is_none() {
+        if given(&m.debited_account).is_none() {
             v.push(
                 "payment_means.mandate.debited_account",
                 "required",
@@ -1588,12 +1618,16 @@ mod tests {
             .with(|c| c.content.prepaid = Decimal::from(250))
             .passes();
         unpaid.clone().with(|c| c.kind = Kind::CreditNote).passes();
-        unpaid
-            .with(|c| {
-                c.kind = Kind::CreditNote;
-                c.content.lines[0].quantity = Decimal::from(-2);
-            })
-            .refused("payment_means", "NL-R-007");
+        let refund_due = unpaid.with(|c| {
+            c.kind = Kind::CreditNote;
+            c.content.lines[0].quantity = Decimal::from(-2);
+            c.parties.buyer.country = "BE".into();
+        });
+        refund_due.refused("payment_means", "NL-R-007");
+        // A credit note's due date is rendered under payment means code 1, which is means.
+        refund_due
+            .with(|c| c.terms.due_date = Some(time::macros::date!(2026 - 03 - 31)))
+            .passes();
     }
 
     #[test]
@@ -1607,6 +1641,15 @@ mod tests {
                 c.terms.payment_means.as_mut().unwrap().code = "31".into();
             })
             .passes();
+        // Code 1, under which a credit note's due date is rendered without means, is not one.
+        let credit = netherlands().with(|c| {
+            c.kind = Kind::CreditNote;
+            c.terms.payment_means = None;
+        });
+        credit.passes();
+        credit
+            .with(|c| c.terms.due_date = Some(time::macros::date!(2026 - 03 - 31)))
+            .refused("payment_means", "NL-R-008");
     }
 
     fn germany() -> Case {
@@ -1640,9 +1683,15 @@ mod tests {
 
     #[test]
     fn de_r_001_german_parties_say_how_to_pay() {
-        germany()
-            .with(|c| c.terms.payment_means = None)
-            .refused("payment_means", "DE-R-001");
+        let unstated = germany().with(|c| c.terms.payment_means = None);
+        unstated.refused("payment_means", "DE-R-001");
+        // A credit note's due date is rendered under payment means code 1, which is means.
+        unstated
+            .with(|c| {
+                c.kind = Kind::CreditNote;
+                c.terms.due_date = Some(time::macros::date!(2026 - 03 - 31));
+            })
+            .passes_rule("DE-R-001");
     }
 
     #[test]
