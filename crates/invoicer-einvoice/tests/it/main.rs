@@ -3,6 +3,7 @@
 //! participant ids the API accepts passing the identifier rules.
 
 mod corpus;
+mod national_issuable;
 mod parsing;
 mod participant_ids;
 mod properties;
