@@ -185,14 +185,21 @@ fn payment(d: &mut Invoice) -> &mut PaymentMeans {
     d.terms.payment_means.as_mut().expect("payment means")
 }
 
-/// What `issuable::check` and `national::check` refuse, in that order.
+/// What issuing refuses apart from the national rules, and what `national::check` refuses.
+/// `issuable::check` ends by calling `national::check`, so its answer holds both; the national
+/// refusals are taken out of it to see what issuing would refuse without them.
 fn refusals(d: &Invoice) -> (Vec<FieldError>, Vec<FieldError>) {
     let totals = totals::compute(&d.content);
     let parties = d.parties.as_ref().expect("parties");
-    let core = issuable::check(d.kind, &d.terms, &d.content, &totals, parties).into_vec();
     let mut v = invoicer_domain::validation::Violations::new();
     national::check(d.kind, &d.terms, &d.content, &totals, parties, &mut v);
-    (core, v.into_vec())
+    let national = v.into_vec();
+    let core = issuable::check(d.kind, &d.terms, &d.content, &totals, parties)
+        .into_vec()
+        .into_iter()
+        .filter(|e| !national.contains(e))
+        .collect();
+    (core, national)
 }
 
 /// The fatal rules the rendered document breaks, each once, sorted.
