@@ -174,7 +174,8 @@ fn capacity(invoice: &Invoice) -> usize {
                 + if l.item.is_empty() { 0 } else { 200 }
         })
         .sum();
-    3200 + content.lines.len() * 720
+    // The header with both parties, delivery and payment is some 5 kB.
+    5000 + content.lines.len() * 720
         + line_extras
         + content.allowances_charges.len() * 480
         // At most one VAT breakdown per category and rate used.
