@@ -4,6 +4,9 @@
 //! official ids, with the same verdicts as the official Schematron artefacts of the versions
 //! below. The document is parsed once into a compact tree ([`tree`]) and every rule walks that
 //! tree; nothing is reparsed and no regular expressions are involved.
+//!
+//! [`read`] maps a document onto the domain model for import, through the same parser, with the
+//! totals the document states beside it.
 
 mod decimal;
 mod parse;
