@@ -367,7 +367,8 @@ impl Reader {
         let issue_date = self
             .required(root, "cbc:IssueDate", "The issue date")
             .and_then(|e| self.check(e.location(), time_text::parse_date(&e.text())));
-        // UBL 2.1 has no cbc:DueDate on a CreditNote; Peppol BIS 3.0 puts BT-9 there instead.
+        // UBL 2.1 has no CreditNote/cbc:DueDate; Peppol BIS 3.0 gives a credit note's BT-9 under
+        // its payment means instead.
         let due_date = match kind {
             Kind::Invoice => root.find("cbc:DueDate"),
             Kind::CreditNote => root.find("cac:PaymentMeans/cbc:PaymentDueDate"),
