@@ -99,6 +99,8 @@ catalog! {
         "A credit note can only reference an issued or paid invoice.";
     CreditExceedsInvoice = "credit_exceeds_invoice", 409, "Credit exceeds invoice",
         "The credit notes against this invoice would together exceed its payable amount. `detail` gives the amount still creditable.";
+    InvoiceNotIssued = "invoice_not_issued", 409, "Invoice not issued",
+        "The document is a draft: it has no e-invoice until it is issued. Issue it first.";
     InvoiceNumberAmbiguous = "invoice_number_ambiguous", 409, "Invoice number ambiguous",
         "Several of your businesses issued a document with this number. Address it by id instead.";
     PayloadTooLarge = "payload_too_large", 413, "Payload too large",

@@ -1,11 +1,11 @@
 //! Invoices and credit notes on the wire.
 
 use invoicer_domain::{
-    invoice::{AllowanceCharge, Content, Invoice, Kind, Line, Terms, VatRounding},
+    invoice::{AllowanceCharge, Content, Exemption, Invoice, Kind, Line, Terms, VatRounding},
     money::{self, Currency},
     totals::{Declared, TotalField, Totals},
     validation::{self, Invalid, Violations},
-    vat::{Vat, VatCategory},
+    vat::{ExemptionRule, Vat, VatCategory},
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,10 @@ use uuid::Uuid;
 
 use crate::{
     decimal::DecimalIn,
+    item::{self, ClassificationIn, ItemFields, SchemedIdIn},
     nullable::{self, Nullable},
+    party::PartyOut,
+    payment::{DeliveryIn, DeliveryOut, PaymentMeansIn, PaymentMeansOut},
     time_fmt::{date, parse_date, timestamp},
 };
 
@@ -38,7 +41,24 @@ pub struct LineItemIn {
     pub vat_category: Option<String>,
     #[schema(example = "21")]
     pub vat_rate: Option<DecimalIn>,
+    /// Why the line carries no VAT: needed for category E (give this or the code); AE, K, G
+    /// and O default to their VATEX code; S, Z, L and M take none.
+    pub vat_exemption_reason: Option<String>,
+    /// CEF VATEX code, e.g. `VATEX-EU-132`.
+    pub vat_exemption_reason_code: Option<String>,
     pub allowances_charges: Option<Vec<AllowanceChargeIn>>,
+    /// The seller's id for the item (BT-155).
+    pub seller_item_id: Option<String>,
+    /// The buyer's id for the item (BT-156).
+    pub buyer_item_id: Option<String>,
+    /// A registered id, e.g. a GTIN (BT-157).
+    pub standard_item_id: Option<SchemedIdIn>,
+    /// Classification codes, e.g. HS or CPV (BT-158).
+    pub classifications: Option<Vec<ClassificationIn>>,
+    /// ISO 3166-1 alpha-2 (BT-159).
+    pub origin_country: Option<String>,
+    /// Free text about the line (BT-127).
+    pub note: Option<String>,
 }
 
 /// An allowance (discount) or charge (surcharge). Give `amount`, or `percentage` of
@@ -59,6 +79,10 @@ pub struct AllowanceChargeIn {
     pub vat_category: Option<String>,
     /// Document level only.
     pub vat_rate: Option<DecimalIn>,
+    /// Document level only; as on line items.
+    pub vat_exemption_reason: Option<String>,
+    /// Document level only; as on line items.
+    pub vat_exemption_reason_code: Option<String>,
 }
 
 /// Totals the client computed. Each one sent is compared with the server's: exactly, or within
@@ -107,6 +131,12 @@ pub struct InvoiceIn {
     #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub note: Nullable<String>,
+    #[serde(deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<PaymentMeansIn>, nullable)]
+    pub payment_means: Nullable<PaymentMeansIn>,
+    #[serde(deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<DeliveryIn>, nullable)]
+    pub delivery: Nullable<DeliveryIn>,
     pub line_items: Option<Vec<LineItemIn>>,
     pub allowances_charges: Option<Vec<AllowanceChargeIn>>,
     pub prepaid_amount: Option<DecimalIn>,
@@ -123,6 +153,10 @@ pub struct CreditNoteIn {
     /// Id or number of the invoice credited.
     pub invoice_id: Option<String>,
     pub issue_date: Option<String>,
+    /// When the credit is to be paid out. A credit note needs this or `payment_terms`; the
+    /// invoice's payment terms serve when neither is given.
+    pub due_date: Option<String>,
+    pub payment_terms: Option<String>,
     pub note: Option<String>,
     pub line_items: Option<Vec<LineItemIn>>,
     pub allowances_charges: Option<Vec<AllowanceChargeIn>>,
@@ -141,6 +175,8 @@ impl InvoiceIn {
             buyer_reference: self.buyer_reference.or(base.buyer_reference),
             purchase_order: self.purchase_order.or(base.purchase_order),
             note: self.note.or(base.note),
+            payment_means: self.payment_means.or(base.payment_means),
+            delivery: self.delivery.or(base.delivery),
             line_items: self.line_items.or(base.line_items),
             allowances_charges: self.allowances_charges.or(base.allowances_charges),
             prepaid_amount: self.prepaid_amount.or(base.prepaid_amount),
@@ -294,6 +330,27 @@ fn parse_allowance_charge(
     );
     let reason = opt_text(v, &format!("{path}reason"), &ac.reason);
     let reason_code = opt_text(v, &format!("{path}reason_code"), &ac.reason_code);
+    if let (Some(code), Some(charge)) = (&reason_code, is_charge) {
+        // BR-CL-19 / BR-CL-20: the codes of UNCL 5189 (allowances) and 7161 (charges).
+        let (known, list) = if charge {
+            (
+                invoicer_domain::codelists::is_charge_reason(code),
+                "UNCL 7161 charge reason code, e.g. \"FC\" (freight)",
+            )
+        } else {
+            (
+                invoicer_domain::codelists::is_allowance_reason(code),
+                "UNCL 5189 allowance reason code, e.g. \"95\" (discount)",
+            )
+        };
+        if !known {
+            v.push(
+                format!("{path}reason_code"),
+                "invalid_code",
+                format!("`{code}` is not a {list}."),
+            );
+        }
+    }
     if ac.reason.is_none() && ac.reason_code.is_none() {
         // EN 16931 BR-33 / BR-38 / BR-42 / BR-44: every allowance and charge needs a reason.
         v.push(
@@ -305,21 +362,56 @@ fn parse_allowance_charge(
     let vat = if document_level {
         parse_vat(v, path, &ac.vat_category, &ac.vat_rate)
     } else {
-        if ac.vat_category.is_some() || ac.vat_rate.is_some() {
+        if ac.vat_category.is_some()
+            || ac.vat_rate.is_some()
+            || ac.vat_exemption_reason.is_some()
+            || ac.vat_exemption_reason_code.is_some()
+        {
             v.push(
                 format!("{path}vat_category"),
                 "not_allowed",
-                "Line allowances and charges take the line's VAT; omit vat_category and vat_rate.",
+                "Line allowances and charges take the line's VAT; omit vat_category, vat_rate and the exemption.",
             );
         }
         None
     };
-    let amount = match (amount, percentage) {
-        (Some(a), _) => Some(a),
-        (None, Some(p)) => {
-            Some(base_amount.unwrap_or(base_for_percentage) * p / Decimal::ONE_HUNDRED)
+    let exemption = item::parse_exemption(
+        v,
+        path,
+        &ac.vat_exemption_reason,
+        &ac.vat_exemption_reason_code,
+    );
+    if ac.base_amount.is_some() && ac.percentage.is_none() {
+        // PEPPOL-EN16931-R042: a base amount means nothing without its percentage.
+        v.push(
+            format!("{path}base_amount"),
+            "not_allowed",
+            "A base_amount is only given with the percentage that applies to it.",
+        );
+    }
+    // A percentage is always shown with the base it applies to (PEPPOL-EN16931-R041), at the
+    // two decimals of a document amount.
+    let base_amount =
+        percentage.map(|_| money::round_to(base_amount.unwrap_or(base_for_percentage), 2));
+    let amount = match (amount, percentage, base_amount) {
+        (Some(a), Some(p), Some(base)) => {
+            let expected = base * p / Decimal::ONE_HUNDRED;
+            // PEPPOL-EN16931-R040 allows the amount to differ from base × percentage by 0.02.
+            if (a - expected).abs() > Decimal::new(2, 2) {
+                v.push(
+                    format!("{path}amount"),
+                    "mismatch",
+                    format!(
+                        "The amount must be base_amount × percentage / 100 = {}; omit it to have it computed.",
+                        money::round_to(expected, 2)
+                    ),
+                );
+            }
+            Some(a)
         }
-        (None, None) => {
+        (Some(a), _, _) => Some(a),
+        (None, Some(p), Some(base)) => Some(money::round_to(base * p / Decimal::ONE_HUNDRED, 2)),
+        (None, _, _) => {
             if ac.amount.is_none() && ac.percentage.is_none() {
                 v.push(
                     format!("{path}amount"),
@@ -338,6 +430,7 @@ fn parse_allowance_charge(
         reason,
         reason_code,
         vat: if document_level { Some(vat?) } else { None },
+        exemption,
     })
 }
 
@@ -367,6 +460,34 @@ fn parse_line(v: &mut Violations, index: usize, l: &LineItemIn) -> Option<Line> 
         );
     }
     let vat = parse_vat(v, &path, &l.vat_category, &l.vat_rate);
+    let exemption = item::parse_exemption(
+        v,
+        &path,
+        &l.vat_exemption_reason,
+        &l.vat_exemption_reason_code,
+    );
+    let item = item::parse_item(
+        v,
+        &path,
+        ItemFields {
+            seller_item_id: &l.seller_item_id,
+            buyer_item_id: &l.buyer_item_id,
+            standard_item_id: &l.standard_item_id,
+            classifications: &l.classifications,
+            origin_country: &l.origin_country,
+        },
+    );
+    let note = opt_text(v, &format!("{path}note"), &l.note);
+    if let Some(price) = unit_price {
+        if price.is_sign_negative() && !price.is_zero() {
+            // EN 16931 BR-27: a price is never negative; a credit is a negative quantity.
+            v.push(
+                format!("{path}unit_price"),
+                "must_not_be_negative",
+                "The unit price must not be negative; give a negative quantity instead.",
+            );
+        }
+    }
     let gross = quantity
         .zip(unit_price)
         .map(|(q, p)| q * p)
@@ -393,6 +514,9 @@ fn parse_line(v: &mut Violations, index: usize, l: &LineItemIn) -> Option<Line> 
         unit_price: unit_price?,
         vat: vat?,
         allowances_charges: allowances_charges.into_iter().collect::<Option<_>>()?,
+        exemption,
+        item,
+        note,
     })
 }
 
@@ -425,6 +549,102 @@ fn parse_document_acs(
         .collect::<Vec<_>>()
         .into_iter()
         .collect()
+}
+
+/// Gives every line, allowance and charge of a category the one exemption its VAT breakdown
+/// will state (BT-120 / BT-121): the one sent (all that are sent must agree), else the
+/// category's default; refuses an exemption on a category that takes none, a missing one on
+/// category E, and category O beside any other (EN 16931 BR-O-11 … BR-O-14).
+pub fn settle_exemptions(v: &mut Violations, lines: &mut [Line], acs: &mut [AllowanceCharge]) {
+    let mut items: Vec<(String, VatCategory, &mut Option<Exemption>)> = Vec::new();
+    for (i, l) in lines.iter_mut().enumerate() {
+        items.push((
+            format!("line_items[{i}]."),
+            l.vat.category,
+            &mut l.exemption,
+        ));
+    }
+    for (i, ac) in acs.iter_mut().enumerate() {
+        if let Some(vat) = ac.vat {
+            items.push((
+                format!("allowances_charges[{i}]."),
+                vat.category,
+                &mut ac.exemption,
+            ));
+        }
+    }
+    if items.iter().any(|(_, c, _)| *c == VatCategory::O) {
+        if let Some((path, c, _)) = items.iter().find(|(_, c, _)| *c != VatCategory::O) {
+            v.push(
+                format!("{path}vat_category"),
+                "category_conflict",
+                format!("Category {c} cannot be on the same document as category O (not subject to VAT) (EN 16931 BR-O-11); invoice them separately."),
+            );
+        }
+    }
+    for (path, category, exemption) in &items {
+        let code = exemption.as_ref().and_then(|e| e.code.as_deref());
+        if let Some(owner) = code.and_then(VatCategory::of_exemption_code) {
+            if owner != *category {
+                v.push(
+                    format!("{path}vat_exemption_reason_code"),
+                    "category_mismatch",
+                    format!("{} is an exemption of category {owner}, not {category} (PEPPOL-EN16931-P0104 … P0111).", code.unwrap_or_default()),
+                );
+            }
+        }
+    }
+    for category in VatCategory::ALL {
+        let mut of_category: Vec<_> = items
+            .iter_mut()
+            .filter(|(_, c, _)| *c == category)
+            .collect();
+        let Some(first_given) = of_category.iter().find_map(|(_, _, e)| (**e).clone()) else {
+            match category.exemption_rule() {
+                ExemptionRule::Required => {
+                    if let Some((path, _, _)) = of_category.first() {
+                        v.push(
+                            format!("{path}vat_exemption_reason"),
+                            "required",
+                            "Category E (exempt) needs the reason: vat_exemption_reason or vat_exemption_reason_code, e.g. \"VATEX-EU-132\" (EN 16931 BR-E-10).",
+                        );
+                    }
+                }
+                ExemptionRule::Default { code, reason } => {
+                    for (_, _, e) in &mut of_category {
+                        **e = Some(Exemption {
+                            reason: Some(reason.to_owned()),
+                            code: Some(code.to_owned()),
+                        });
+                    }
+                }
+                ExemptionRule::Forbidden => {}
+            }
+            continue;
+        };
+        if category.exemption_rule() == ExemptionRule::Forbidden {
+            for (path, _, e) in &of_category {
+                if e.is_some() {
+                    v.push(
+                        format!("{path}vat_exemption_reason"),
+                        "not_allowed",
+                        format!("Category {category} carries VAT and takes no exemption reason (EN 16931 BR-{}-10).", match category { VatCategory::L => "AF", VatCategory::M => "AG", other => other.code() }),
+                    );
+                }
+            }
+            continue;
+        }
+        for (path, _, e) in &mut of_category {
+            match e {
+                Some(given) if *given != first_given => v.push(
+                    format!("{path}vat_exemption_reason"),
+                    "exemption_conflict",
+                    format!("Every line of category {category} must give the same exemption: the VAT breakdown states one per category."),
+                ),
+                _ => **e = Some(first_given.clone()),
+            }
+        }
+    }
 }
 
 fn parse_declared(v: &mut Violations, d: &Option<DeclaredTotalsIn>) -> Option<Declared> {
@@ -479,6 +699,9 @@ fn parse_terms(v: &mut Violations, f: TermsFields<'_>) -> Terms {
         note: text("note", f.note),
         issue_date,
         due_date,
+        payment_means: None,
+        delivery: None,
+        preceding: None,
     }
 }
 
@@ -524,7 +747,15 @@ impl InvoiceIn {
             }
             Some(items) => parse_lines(&mut v, items),
         };
+        let mut terms = terms;
+        terms.payment_means =
+            nullable::value(&self.payment_means).and_then(|p| p.parse(&mut v, "payment_means"));
+        terms.delivery = nullable::value(&self.delivery).map(|d| d.parse(&mut v, "delivery"));
         let allowances_charges = parse_document_acs(&mut v, &self.allowances_charges, &lines);
+        let (mut lines, mut allowances_charges) = (lines, allowances_charges);
+        if let (Some(lines), Some(acs)) = (&mut lines, &mut allowances_charges) {
+            settle_exemptions(&mut v, lines, acs);
+        }
         let prepaid = opt_decimal(
             &mut v,
             "prepaid_amount",
@@ -567,8 +798,8 @@ impl CreditNoteIn {
             &mut v,
             TermsFields {
                 issue_date: self.issue_date.as_deref(),
-                due_date: None,
-                payment_terms: None,
+                due_date: self.due_date.as_deref(),
+                payment_terms: self.payment_terms.as_deref(),
                 buyer_reference: None,
                 purchase_order: None,
                 note: self.note.as_deref(),
@@ -586,8 +817,12 @@ impl CreditNoteIn {
             }
             Some(items) => parse_lines(&mut v, items).map(Some),
         };
-        let allowances_charges =
+        let mut allowances_charges =
             parse_document_acs(&mut v, &self.allowances_charges, &lines.clone().flatten());
+        let mut lines = lines;
+        if let (Some(Some(lines)), Some(acs)) = (&mut lines, &mut allowances_charges) {
+            settle_exemptions(&mut v, lines, acs);
+        }
         let declared = parse_declared(&mut v, &self.declared_totals);
         match (invoice_ref, lines, allowances_charges) {
             (Some(invoice_ref), Some(lines), Some(allowances_charges)) if v.is_empty() => {
@@ -618,6 +853,8 @@ fn ac_in(ac: &AllowanceCharge) -> AllowanceChargeIn {
         reason_code: ac.reason_code.clone(),
         vat_category: ac.vat.map(|vat| vat.category.code().to_owned()),
         vat_rate: ac.vat.and_then(|vat| vat.rate).map(decimal_in),
+        vat_exemption_reason: ac.exemption.as_ref().and_then(|e| e.reason.clone()),
+        vat_exemption_reason_code: ac.exemption.as_ref().and_then(|e| e.code.clone()),
     }
 }
 
@@ -629,7 +866,21 @@ pub fn line_in(l: &Line) -> LineItemIn {
         unit_price: Some(decimal_in(l.unit_price)),
         vat_category: Some(l.vat.category.code().to_owned()),
         vat_rate: l.vat.rate.map(decimal_in),
+        vat_exemption_reason: l.exemption.as_ref().and_then(|e| e.reason.clone()),
+        vat_exemption_reason_code: l.exemption.as_ref().and_then(|e| e.code.clone()),
         allowances_charges: Some(l.allowances_charges.iter().map(ac_in).collect()),
+        seller_item_id: l.item.seller_id.clone(),
+        buyer_item_id: l.item.buyer_id.clone(),
+        standard_item_id: l.item.standard_id.as_ref().map(item::schemed_id_in),
+        classifications: (!l.item.classifications.is_empty()).then(|| {
+            l.item
+                .classifications
+                .iter()
+                .map(item::classification_in)
+                .collect()
+        }),
+        origin_country: l.item.origin_country.clone(),
+        note: l.note.clone(),
     }
 }
 
@@ -646,6 +897,8 @@ impl From<&Invoice> for InvoiceIn {
             buyer_reference: Some(i.terms.buyer_reference.clone()),
             purchase_order: Some(i.terms.purchase_order.clone()),
             note: Some(i.terms.note.clone()),
+            payment_means: Some(i.terms.payment_means.as_ref().map(PaymentMeansIn::from)),
+            delivery: Some(i.terms.delivery.as_ref().map(DeliveryIn::from)),
             line_items: Some(i.content.lines.iter().map(line_in).collect()),
             allowances_charges: Some(i.content.allowances_charges.iter().map(ac_in).collect()),
             prepaid_amount: Some(decimal_in(i.content.prepaid)),
@@ -665,6 +918,8 @@ pub struct AllowanceChargeOut {
     pub reason_code: Option<String>,
     pub vat_category: Option<String>,
     pub vat_rate: Option<String>,
+    pub vat_exemption_reason: Option<String>,
+    pub vat_exemption_reason_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -675,9 +930,17 @@ pub struct LineItemOut {
     pub unit_price: String,
     pub vat_category: String,
     pub vat_rate: Option<String>,
+    pub vat_exemption_reason: Option<String>,
+    pub vat_exemption_reason_code: Option<String>,
     pub allowances_charges: Vec<AllowanceChargeOut>,
     /// Quantity × unit price − allowances + charges, rounded (EN 16931 BT-131).
     pub net_amount: String,
+    pub seller_item_id: Option<String>,
+    pub buyer_item_id: Option<String>,
+    pub standard_item_id: Option<SchemedIdIn>,
+    pub classifications: Vec<ClassificationIn>,
+    pub origin_country: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -686,6 +949,8 @@ pub struct VatSubtotalOut {
     pub vat_rate: Option<String>,
     pub taxable_amount: String,
     pub tax_amount: String,
+    pub exemption_reason: Option<String>,
+    pub exemption_reason_code: Option<String>,
 }
 
 /// Every total, as EN 16931 defines them (BT-106 … BT-115, BG-23).
@@ -722,10 +987,18 @@ pub struct InvoiceOut {
     pub buyer_reference: Option<String>,
     pub purchase_order: Option<String>,
     pub note: Option<String>,
+    pub payment_means: Option<PaymentMeansOut>,
+    pub delivery: Option<DeliveryOut>,
     pub vat_rounding: String,
     pub line_items: Vec<LineItemOut>,
     pub allowances_charges: Vec<AllowanceChargeOut>,
     pub totals: TotalsOut,
+    /// The seller as frozen into the document when it was issued; `null` while draft.
+    pub seller: Option<PartyOut>,
+    /// The buyer as frozen into the document when it was issued; `null` while draft.
+    pub buyer: Option<PartyOut>,
+    /// SHA-256 (hex) of the document's UBL bytes (`GET …/ubl`), fixed when it is issued.
+    pub ubl_sha256: Option<String>,
     pub issued_at: Option<String>,
     pub paid_at: Option<String>,
     pub voided_at: Option<String>,
@@ -743,6 +1016,8 @@ fn ac_out(ac: &AllowanceCharge, currency: Currency) -> AllowanceChargeOut {
         reason_code: ac.reason_code.clone(),
         vat_category: ac.vat.map(|v| v.category.code().to_owned()),
         vat_rate: ac.vat.and_then(|v| v.rate).map(|d| d.to_string()),
+        vat_exemption_reason: ac.exemption.as_ref().and_then(|e| e.reason.clone()),
+        vat_exemption_reason_code: ac.exemption.as_ref().and_then(|e| e.code.clone()),
     }
 }
 
@@ -765,6 +1040,8 @@ impl From<&Totals> for TotalsOut {
                     vat_rate: s.rate.map(|d| d.to_string()),
                     taxable_amount: s.taxable_amount.to_string(),
                     tax_amount: s.tax_amount.to_string(),
+                    exemption_reason: s.exemption.as_ref().and_then(|e| e.reason.clone()),
+                    exemption_reason_code: s.exemption.as_ref().and_then(|e| e.code.clone()),
                 })
                 .collect(),
         }
@@ -792,6 +1069,8 @@ impl From<&Invoice> for InvoiceOut {
             buyer_reference: i.terms.buyer_reference.clone(),
             purchase_order: i.terms.purchase_order.clone(),
             note: i.terms.note.clone(),
+            payment_means: i.terms.payment_means.as_ref().map(PaymentMeansOut::from),
+            delivery: i.terms.delivery.as_ref().map(DeliveryOut::from),
             vat_rounding: i.content.vat_rounding.as_str().to_owned(),
             line_items: i
                 .content
@@ -804,12 +1083,25 @@ impl From<&Invoice> for InvoiceOut {
                     unit_price: l.unit_price.to_string(),
                     vat_category: l.vat.category.code().to_owned(),
                     vat_rate: l.vat.rate.map(|d| d.to_string()),
+                    vat_exemption_reason: l.exemption.as_ref().and_then(|e| e.reason.clone()),
+                    vat_exemption_reason_code: l.exemption.as_ref().and_then(|e| e.code.clone()),
                     allowances_charges: l
                         .allowances_charges
                         .iter()
                         .map(|ac| ac_out(ac, currency))
                         .collect(),
                     net_amount: invoicer_domain::totals::line_net(currency, l).to_string(),
+                    seller_item_id: l.item.seller_id.clone(),
+                    buyer_item_id: l.item.buyer_id.clone(),
+                    standard_item_id: l.item.standard_id.as_ref().map(item::schemed_id_in),
+                    classifications: l
+                        .item
+                        .classifications
+                        .iter()
+                        .map(item::classification_in)
+                        .collect(),
+                    origin_country: l.item.origin_country.clone(),
+                    note: l.note.clone(),
                 })
                 .collect(),
             allowances_charges: i
@@ -819,6 +1111,9 @@ impl From<&Invoice> for InvoiceOut {
                 .map(|ac| ac_out(ac, currency))
                 .collect(),
             totals: TotalsOut::from(&i.totals()),
+            seller: i.parties.as_ref().map(|p| PartyOut::from(&p.seller)),
+            buyer: i.parties.as_ref().map(|p| PartyOut::from(&p.buyer)),
+            ubl_sha256: i.ubl_sha256.clone(),
             issued_at: i.issued_at.map(timestamp),
             paid_at: i.paid_at.map(timestamp),
             voided_at: i.voided_at.map(timestamp),

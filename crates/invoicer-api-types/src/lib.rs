@@ -7,9 +7,11 @@ pub mod catalog;
 pub mod decimal;
 pub mod einvoice;
 pub mod invoice;
+pub mod item;
 pub mod list;
 pub mod nullable;
 pub mod party;
+pub mod payment;
 pub mod problem;
 pub mod time_fmt;
 

@@ -42,6 +42,15 @@ pub struct BusinessIn {
     #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub vat_id: Nullable<String>,
+    /// Legal registration id, e.g. the company register number (EN 16931 BT-30 / BT-47).
+    #[serde(deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub company_id: Nullable<String>,
+    /// ISO 6523 ICD scheme of `company_id`, e.g. `0106` (Dutch KvK), `0007` (Swedish
+    /// organisation number).
+    #[serde(deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub company_id_scheme: Nullable<String>,
     #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<AddressIn>, nullable)]
     pub address: Nullable<AddressIn>,
@@ -75,6 +84,15 @@ pub struct CustomerIn {
     #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<String>, nullable)]
     pub vat_id: Nullable<String>,
+    /// Legal registration id, e.g. the company register number (EN 16931 BT-30 / BT-47).
+    #[serde(deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub company_id: Nullable<String>,
+    /// ISO 6523 ICD scheme of `company_id`, e.g. `0106` (Dutch KvK), `0007` (Swedish
+    /// organisation number).
+    #[serde(deserialize_with = "nullable::deserialize")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub company_id_scheme: Nullable<String>,
     #[serde(deserialize_with = "nullable::deserialize")]
     #[schema(value_type = Option<AddressIn>, nullable)]
     pub address: Nullable<AddressIn>,
@@ -115,6 +133,8 @@ merge_over!(BusinessIn {
     legal_name,
     country,
     vat_id,
+    company_id,
+    company_id_scheme,
     address,
     peppol_id,
     email,
@@ -126,6 +146,8 @@ merge_over!(CustomerIn {
     name,
     country,
     vat_id,
+    company_id,
+    company_id_scheme,
     address,
     peppol_id,
     email
@@ -148,9 +170,14 @@ fn optional<T>(
 }
 
 fn parse_address(v: &mut Violations, a: Option<&AddressIn>) -> Address {
+    parse_address_at(v, "address", a)
+}
+
+/// An address at the JSON path `path`.
+pub(crate) fn parse_address_at(v: &mut Violations, path: &str, a: Option<&AddressIn>) -> Address {
     let a = a.cloned().unwrap_or_default();
     let line = |v: &mut Violations, name: &str, value: &Option<String>| {
-        optional(v, &format!("address.{name}"), value.as_deref(), |s| {
+        optional(v, &format!("{path}.{name}"), value.as_deref(), |s| {
             validation::text(s, LINE_MAX)
         })
     };
@@ -169,6 +196,8 @@ struct IdentityFields<'a> {
     name: Option<&'a str>,
     country: Option<&'a str>,
     vat_id: Option<&'a str>,
+    company_id: Option<&'a str>,
+    company_id_scheme: Option<&'a str>,
     address: Option<&'a AddressIn>,
     peppol_id: Option<&'a str>,
     email: Option<&'a str>,
@@ -180,6 +209,33 @@ fn parse_identity(v: &mut Violations, f: IdentityFields<'_>) -> Option<Identity>
     let country =
         required(v, "country", f.country).and_then(|s| v.check("country", party::parse_country(s)));
     let vat_id = optional(v, "vat_id", f.vat_id, party::parse_vat_id);
+    let company_id = optional(v, "company_id", f.company_id, |s| validation::text(s, 100));
+    let company_id_scheme = optional(v, "company_id_scheme", f.company_id_scheme, |s| {
+        if invoicer_domain::codelists::is_icd(s) {
+            Ok(s.to_owned())
+        } else {
+            Err(validation::Invalid::new(
+                "unknown_scheme",
+                format!("`{s}` is not an ISO 6523 ICD scheme, e.g. \"0106\" (Dutch KvK)."),
+            ))
+        }
+    });
+    // An id under a Peppol scheme is held to that scheme's format and check digits, as the
+    // Peppol rules hold a CompanyID with that schemeID (PEPPOL-COMMON-R040 …).
+    if let (Some(scheme), Some(id)) = (&company_id_scheme, &company_id) {
+        if invoicer_domain::codelists::is_eas(scheme) {
+            if let Err(e) = invoicer_domain::participant::parse(&format!("{scheme}:{id}")) {
+                v.push("company_id", e.code, e.message);
+            }
+        }
+    }
+    if company_id_scheme.is_some() && f.company_id.is_none() {
+        v.push(
+            "company_id_scheme",
+            "not_allowed",
+            "A company_id_scheme is given only with the company_id it qualifies.",
+        );
+    }
     let address = parse_address(v, f.address);
     let peppol_id = optional(v, "peppol_id", f.peppol_id, party::parse_participant_id);
     let email = optional(v, "email", f.email, party::parse_email);
@@ -187,6 +243,8 @@ fn parse_identity(v: &mut Violations, f: IdentityFields<'_>) -> Option<Identity>
         name: name?,
         country: country?,
         vat_id,
+        company_id,
+        company_id_scheme,
         address,
         peppol_id,
         email,
@@ -203,6 +261,8 @@ impl BusinessIn {
                 name: self.legal_name.as_deref(),
                 country: self.country.as_deref(),
                 vat_id: nullable::text(&self.vat_id),
+                company_id: nullable::text(&self.company_id),
+                company_id_scheme: nullable::text(&self.company_id_scheme),
                 address: nullable::value(&self.address),
                 peppol_id: nullable::text(&self.peppol_id),
                 email: nullable::text(&self.email),
@@ -250,6 +310,8 @@ impl CustomerIn {
                 name: self.name.as_deref(),
                 country: self.country.as_deref(),
                 vat_id: nullable::text(&self.vat_id),
+                company_id: nullable::text(&self.company_id),
+                company_id_scheme: nullable::text(&self.company_id_scheme),
                 address: nullable::value(&self.address),
                 peppol_id: nullable::text(&self.peppol_id),
                 email: nullable::text(&self.email),
@@ -281,6 +343,8 @@ impl From<&Business> for BusinessIn {
             legal_name: Some(i.name.clone()),
             country: Some(i.country.clone()),
             vat_id: Some(i.vat_id.clone()),
+            company_id: Some(i.company_id.clone()),
+            company_id_scheme: Some(i.company_id_scheme.clone()),
             address: Some(Some(AddressIn::from(&i.address))),
             peppol_id: Some(i.peppol_id.clone()),
             email: Some(i.email.clone()),
@@ -298,6 +362,8 @@ impl From<&Customer> for CustomerIn {
             name: Some(i.name.clone()),
             country: Some(i.country.clone()),
             vat_id: Some(i.vat_id.clone()),
+            company_id: Some(i.company_id.clone()),
+            company_id_scheme: Some(i.company_id_scheme.clone()),
             address: Some(Some(AddressIn::from(&i.address))),
             peppol_id: Some(i.peppol_id.clone()),
             email: Some(i.email.clone()),
@@ -315,6 +381,8 @@ pub struct BusinessOut {
     pub legal_name: String,
     pub country: String,
     pub vat_id: Option<String>,
+    pub company_id: Option<String>,
+    pub company_id_scheme: Option<String>,
     pub address: AddressOut,
     pub peppol_id: Option<String>,
     pub email: Option<String>,
@@ -333,6 +401,8 @@ pub struct CustomerOut {
     pub name: String,
     pub country: String,
     pub vat_id: Option<String>,
+    pub company_id: Option<String>,
+    pub company_id_scheme: Option<String>,
     pub address: AddressOut,
     pub peppol_id: Option<String>,
     pub email: Option<String>,
@@ -350,6 +420,8 @@ impl From<&Business> for BusinessOut {
             legal_name: i.name.clone(),
             country: i.country.clone(),
             vat_id: i.vat_id.clone(),
+            company_id: i.company_id.clone(),
+            company_id_scheme: i.company_id_scheme.clone(),
             address: AddressOut::from(&i.address),
             peppol_id: i.peppol_id.clone(),
             email: i.email.clone(),
@@ -372,12 +444,42 @@ impl From<&Customer> for CustomerOut {
             name: i.name.clone(),
             country: i.country.clone(),
             vat_id: i.vat_id.clone(),
+            company_id: i.company_id.clone(),
+            company_id_scheme: i.company_id_scheme.clone(),
             address: AddressOut::from(&i.address),
             peppol_id: i.peppol_id.clone(),
             email: i.email.clone(),
             archived: c.archived,
             created_at: timestamp(c.created_at),
             updated_at: timestamp(c.updated_at),
+        }
+    }
+}
+
+/// A seller or buyer as frozen into an issued document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PartyOut {
+    pub name: String,
+    pub country: String,
+    pub vat_id: Option<String>,
+    pub company_id: Option<String>,
+    pub company_id_scheme: Option<String>,
+    pub address: AddressOut,
+    pub peppol_id: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<&Identity> for PartyOut {
+    fn from(i: &Identity) -> Self {
+        Self {
+            name: i.name.clone(),
+            country: i.country.clone(),
+            vat_id: i.vat_id.clone(),
+            company_id: i.company_id.clone(),
+            company_id_scheme: i.company_id_scheme.clone(),
+            address: AddressOut::from(&i.address),
+            peppol_id: i.peppol_id.clone(),
+            email: i.email.clone(),
         }
     }
 }

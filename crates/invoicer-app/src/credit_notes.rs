@@ -3,7 +3,7 @@
 
 use invoicer_api_types::{invoice::CreditNoteIn, ErrorCode};
 use invoicer_domain::{
-    invoice::{Content, Invoice, Kind, Status, Terms},
+    invoice::{Content, Invoice, Kind, PrecedingInvoice, Status, Terms},
     tenant::Tenant,
     totals,
 };
@@ -14,7 +14,8 @@ use uuid::Uuid;
 use crate::{
     error::{AppError, AppResult},
     invoices::{check_declared, check_line_count, next_number, now, resolve},
-    parties::load_business,
+    parties::{load_business, load_customer},
+    sealing,
 };
 
 pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<Invoice> {
@@ -87,7 +88,7 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
     let at = now();
     let issue_date = new.terms.issue_date.unwrap_or(at.date());
     let number = next_number(&mut tx, tenant, &business, Kind::CreditNote, issue_date).await?;
-    let note = Invoice {
+    let mut note = Invoice {
         id: Uuid::now_v7(),
         kind: Kind::CreditNote,
         business_id: invoice.business_id,
@@ -98,16 +99,42 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
         terms: Terms {
             issue_date: Some(issue_date),
             buyer_reference: invoice.terms.buyer_reference.clone(),
+            purchase_order: invoice.terms.purchase_order.clone(),
+            payment_terms: new
+                .terms
+                .payment_terms
+                .clone()
+                .or_else(|| invoice.terms.payment_terms.clone()),
+            payment_means: invoice.terms.payment_means.clone(),
+            delivery: invoice.terms.delivery.clone(),
+            preceding: Some(PrecedingInvoice {
+                number: invoice.number.clone().unwrap_or_default(),
+                issue_date: invoice.terms.issue_date,
+            }),
             ..new.terms
         },
         content,
+        parties: None,
+        ubl_sha256: None,
         issued_at: Some(at),
         paid_at: None,
         voided_at: None,
         created_at: at,
         updated_at: at,
     };
+    // The parties the invoice was issued to are the parties credited.
+    let (seller, buyer) = match &invoice.parties {
+        Some(p) => (p.seller.clone(), p.buyer.clone()),
+        None => (
+            business.identity.clone(),
+            load_customer(&mut tx, tenant, invoice.customer_id)
+                .await?
+                .identity,
+        ),
+    };
+    let ubl = sealing::seal(&mut note, &seller, &buyer)?;
     repo::insert(&mut tx, tenant, &note).await?;
+    sealing::keep(&mut tx, tenant, &note, &ubl).await?;
     tx.commit().await?;
     Ok(note)
 }

@@ -20,7 +20,7 @@ pub enum AppError {
     Unavailable(#[source] StoreError),
     /// Anything else: a bug or an unexpected database failure; nothing was written.
     #[error("internal error")]
-    Internal(#[source] StoreError),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl AppError {
@@ -50,6 +50,11 @@ impl AppError {
         }
     }
 
+    /// A defect of ours, described for the log; the client sees only `internal_error`.
+    pub fn internal(what: impl Into<String>) -> Self {
+        Self::Internal(what.into().into())
+    }
+
     /// `invalid_request` listing every failing field.
     pub fn invalid(v: Violations) -> Self {
         let fields: Vec<&str> = v.as_slice().iter().map(|e| e.field.as_str()).collect();
@@ -70,6 +75,32 @@ impl AppError {
         Self::invalid(v)
     }
 
+    /// `validation_failed` carrying every finding of `report` in `validation_errors`.
+    pub fn validation_failed(report: &invoicer_einvoice::Report, what: &str) -> Self {
+        let out = invoicer_api_types::einvoice::ValidationReportOut::from(report);
+        let rules: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.flag == invoicer_einvoice::Flag::Fatal)
+            .map(|f| f.rule)
+            .collect();
+        let mut err = Self::new(
+            ErrorCode::ValidationFailed,
+            format!(
+                "{what} breaks {} fatal rule(s): {}.",
+                rules.len(),
+                rules.join(", ")
+            ),
+        );
+        if let Self::Client { extensions, .. } = &mut err {
+            extensions.insert(
+                "validation_errors".into(),
+                serde_json::to_value(&out.findings).unwrap_or_default(),
+            );
+        }
+        err
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Client { code, .. } => *code,
@@ -85,7 +116,7 @@ impl From<StoreError> for AppError {
             // Nothing of a failed commit was kept: like an unreachable database, retrying later
             // is the remedy.
             StoreError::Unavailable(_) | StoreError::CommitFailed(_) => Self::Unavailable(e),
-            other => Self::Internal(other),
+            other => Self::Internal(Box::new(other)),
         }
     }
 }

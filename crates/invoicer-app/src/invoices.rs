@@ -25,7 +25,8 @@ use uuid::Uuid;
 use crate::{
     error::{AppError, AppResult},
     pagination,
-    parties::{business_not_found, customer_not_found, load_business},
+    parties::{business_not_found, customer_not_found, load_business, load_customer},
+    sealing,
 };
 
 pub(crate) fn now() -> time::OffsetDateTime {
@@ -206,6 +207,8 @@ async fn build_draft(
         number: None,
         terms: new.terms.clone(),
         content: new.content(currency),
+        parties: None,
+        ubl_sha256: None,
         issued_at: None,
         paid_at: None,
         voided_at: None,
@@ -327,7 +330,8 @@ pub(crate) async fn next_number(
     Ok(numbering::format_number(prefix, year, seq))
 }
 
-/// Applies a lifecycle action. Issuing numbers the invoice in the same transaction.
+/// Applies a lifecycle action. Issuing numbers the invoice, freezes its parties and keeps its
+/// e-invoice, all in the same transaction.
 pub async fn transition(
     db: &Db,
     tenant: Tenant,
@@ -343,6 +347,7 @@ pub async fn transition(
         updated_at: at,
         ..current.clone()
     };
+    let mut ubl = None;
     match action {
         Action::Issue => {
             let business = active_business(&mut tx, tenant, current.business_id).await?;
@@ -358,6 +363,12 @@ pub async fn transition(
             next.number =
                 Some(next_number(&mut tx, tenant, &business, Kind::Invoice, issue_date).await?);
             next.issued_at = Some(at);
+            let customer = load_customer(&mut tx, tenant, current.customer_id).await?;
+            ubl = Some(sealing::seal(
+                &mut next,
+                &business.identity,
+                &customer.identity,
+            )?);
         }
         Action::MarkPaid => next.paid_at = Some(at),
         Action::Void => next.voided_at = Some(at),
@@ -373,6 +384,30 @@ pub async fn transition(
             action,
         }));
     }
+    if let Some(ubl) = &ubl {
+        sealing::keep(&mut tx, tenant, &next, ubl).await?;
+    }
     tx.commit().await?;
     Ok(next)
+}
+
+/// The UBL 2.1 bytes of an issued document, exactly as they were when it was issued.
+pub async fn ubl(
+    db: &Db,
+    tenant: Tenant,
+    kind: Kind,
+    reference: &str,
+) -> AppResult<(Invoice, String)> {
+    let mut conn = db.read().await?;
+    let doc = resolve(&mut conn, tenant, kind, reference).await?;
+    match invoices::get_ubl(&mut conn, tenant, doc.id).await? {
+        Some(ubl) => Ok((doc, ubl)),
+        None => Err(AppError::new(
+            ErrorCode::InvoiceNotIssued,
+            format!(
+                "The {} is a draft; it becomes an e-invoice when it is issued.",
+                kind.as_str().replace('_', " ")
+            ),
+        )),
+    }
 }

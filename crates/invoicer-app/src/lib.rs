@@ -10,5 +10,6 @@ pub mod invoices;
 pub mod keys;
 pub mod pagination;
 pub mod parties;
+mod sealing;
 
 pub use error::{AppError, AppResult};

@@ -23,6 +23,9 @@ fn content(lines: usize) -> Content {
                     rate: Some(Decimal::new(if i % 3 == 0 { 9 } else { 21 }, 0)),
                 },
                 allowances_charges: Vec::new(),
+                exemption: None,
+                item: Default::default(),
+                note: None,
             })
             .collect(),
         allowances_charges: Vec::new(),

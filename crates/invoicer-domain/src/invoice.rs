@@ -21,6 +21,33 @@ pub struct AllowanceCharge {
     pub reason_code: Option<String>,
     /// Document level only: the VAT category the amount falls under.
     pub vat: Option<Vat>,
+    /// Document level only: why its category carries no VAT (E, AE, K, G, O).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption: Option<Exemption>,
+}
+
+/// Why a category carries no VAT (EN 16931 BT-120 / BT-121). Categories E, AE, K, G and O need
+/// one in the VAT breakdown; S, Z, L and M may not have one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exemption {
+    pub reason: Option<String>,
+    /// CEF VATEX code, e.g. `VATEX-EU-132`.
+    pub code: Option<String>,
+}
+
+/// An identifier with the ISO 6523 ICD scheme it belongs to, e.g. a GTIN (`0160`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemedId {
+    pub scheme: String,
+    pub id: String,
+}
+
+/// An item classification (EN 16931 BT-158): a code of a UNTDID 7143 list, e.g. `HS` or `STI`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Classification {
+    pub list_id: String,
+    pub list_version: Option<String>,
+    pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +60,35 @@ pub struct Line {
     pub vat: Vat,
     #[serde(default)]
     pub allowances_charges: Vec<AllowanceCharge>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption: Option<Exemption>,
+    #[serde(default, skip_serializing_if = "Item::is_empty")]
+    pub item: Item,
+    /// Free text about the line (BT-127).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What identifies and classifies the item sold on a line (EN 16931 BG-31).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Item {
+    /// BT-155.
+    pub seller_id: Option<String>,
+    /// BT-156.
+    pub buyer_id: Option<String>,
+    /// BT-157, e.g. a GTIN.
+    pub standard_id: Option<SchemedId>,
+    /// BT-158.
+    pub classifications: Vec<Classification>,
+    /// BT-159, ISO 3166-1 alpha-2.
+    pub origin_country: Option<String>,
+}
+
+impl Item {
+    pub fn is_empty(&self) -> bool {
+        *self == Item::default()
+    }
 }
 
 crate::text_enum! {
@@ -144,6 +200,79 @@ pub struct Terms {
     pub buyer_reference: Option<String>,
     pub purchase_order: Option<String>,
     pub note: Option<String>,
+    pub payment_means: Option<PaymentMeans>,
+    pub delivery: Option<Delivery>,
+    /// Credit notes: the invoice credited, as it was numbered and dated (BG-3).
+    pub preceding: Option<PrecedingInvoice>,
+}
+
+/// How the buyer pays (EN 16931 BG-16): a UNCL 4461 code and what that means needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentMeans {
+    /// UNCL 4461, e.g. `30` credit transfer, `58` SEPA credit transfer, `59` SEPA direct debit.
+    pub code: String,
+    /// Remittance information the buyer quotes when paying (BT-83).
+    #[serde(default)]
+    pub remittance: Option<String>,
+    /// The account paid into (BG-17): IBAN or other account id, name, BIC.
+    #[serde(default)]
+    pub account: Option<PayeeAccount>,
+    #[serde(default)]
+    pub card: Option<Card>,
+    /// Direct debit (BG-19).
+    #[serde(default)]
+    pub mandate: Option<Mandate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayeeAccount {
+    pub id: String,
+    pub name: Option<String>,
+    pub bic: Option<String>,
+}
+
+/// A payment card (BG-18): only the last digits of its number are ever kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Card {
+    pub last_digits: String,
+    pub network: Option<String>,
+    pub holder: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mandate {
+    /// BT-89.
+    pub id: String,
+    /// The account debited (BT-91).
+    pub debited_account: Option<String>,
+}
+
+/// Where and when the goods or services were delivered (EN 16931 BG-13).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Delivery {
+    #[serde(with = "crate::time_text::opt_date")]
+    pub date: Option<time::Date>,
+    /// BT-70.
+    pub party_name: Option<String>,
+    pub address: crate::party::Address,
+    /// ISO 3166-1 alpha-2 (BT-80).
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrecedingInvoice {
+    pub number: String,
+    #[serde(default, with = "crate::time_text::opt_date")]
+    pub issue_date: Option<time::Date>,
+}
+
+/// The seller and buyer as they were when the document was issued: rendering uses this copy
+/// only, so later edits to a business or customer never change an issued document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parties {
+    pub seller: crate::party::Identity,
+    pub buyer: crate::party::Identity,
 }
 
 /// An invoice or credit note as stored.
@@ -159,6 +288,10 @@ pub struct Invoice {
     pub number: Option<String>,
     pub terms: Terms,
     pub content: Content,
+    /// Frozen at issue; `None` while draft.
+    pub parties: Option<Parties>,
+    /// SHA-256 (hex) of the document's UBL bytes, fixed at issue.
+    pub ubl_sha256: Option<String>,
     pub issued_at: Option<time::OffsetDateTime>,
     pub paid_at: Option<time::OffsetDateTime>,
     pub voided_at: Option<time::OffsetDateTime>,

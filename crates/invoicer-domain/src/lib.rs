@@ -3,7 +3,9 @@
 pub mod api_key;
 pub mod codelists;
 pub mod invoice;
+pub mod issuable;
 pub mod money;
+pub mod national;
 pub mod numbering;
 pub mod participant;
 pub mod party;

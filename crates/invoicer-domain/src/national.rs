@@ -1456,10 +1456,7 @@ mod tests {
             .with(|c| c.parties.seller.peppol_id = Some("0088:5790000435968".into()))
             .refused("seller.peppol_id", "GR-R-009");
         greece()
-            .with(|c| {
-                c.parties.buyer.peppol_id = None;
-                c.parties.buyer.email = Some("buyer@example.gr".into());
-            })
+            .with(|c| c.parties.buyer.peppol_id = Some("0088:5790000435968".into()))
             .refused("buyer.peppol_id", "GR-R-010");
     }
 

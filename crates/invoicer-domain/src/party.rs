@@ -17,16 +17,18 @@ pub fn parse_country(code: &str) -> Result<String, Invalid> {
 /// and digits, e.g. `BE0123456789`.
 pub fn parse_vat_id(text: &str) -> Result<String, Invalid> {
     let t = text.trim().replace([' ', '.', '-'], "");
+    // BR-CO-09: the prefix is an ISO 3166-1 country code, or EL for Greece.
     let ok = t.len() >= 4
         && t.len() <= 17
-        && t.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
+        && t.is_char_boundary(2)
+        && (codelists::is_country(&t[..2]) || &t[..2] == "EL")
         && t.bytes().skip(2).all(|b| b.is_ascii_alphanumeric());
     if ok {
         Ok(t)
     } else {
         Err(Invalid::new(
             "invalid_vat_id",
-            "A VAT id is a two-letter country prefix and 2 to 15 letters or digits, e.g. \"BE0123456789\".",
+            "A VAT id is a country prefix (ISO 3166-1, or EL for Greece) and 2 to 15 letters or digits, e.g. \"BE0123456789\".",
         ))
     }
 }
@@ -89,11 +91,17 @@ pub struct Address {
 }
 
 /// Identity shared by sellers and buyers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     pub name: String,
     pub country: String,
     pub vat_id: Option<String>,
+    /// Legal registration id (EN 16931 BT-30 / BT-47), e.g. a company register number.
+    #[serde(default)]
+    pub company_id: Option<String>,
+    /// The ISO 6523 ICD scheme of `company_id`, e.g. `0106` (Dutch KvK).
+    #[serde(default)]
+    pub company_id_scheme: Option<String>,
     pub address: Address,
     pub peppol_id: Option<String>,
     pub email: Option<String>,

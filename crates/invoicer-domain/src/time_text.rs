@@ -43,6 +43,25 @@ pub fn parse_date(text: &str) -> Result<Date, Invalid> {
     })
 }
 
+/// `#[serde(with = "crate::time_text::opt_date")]`: an optional date stored as `"2026-01-31"`.
+pub mod opt_date {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&super::date(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| super::parse_date(&t).map_err(|e| serde::de::Error::custom(e.message)))
+            .transpose()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use crate::{
-    invoice::{AllowanceCharge, Content, Line, VatRounding},
+    invoice::{AllowanceCharge, Content, Exemption, Line, VatRounding},
     money::Currency,
     vat::{Vat, VatCategory},
 };
@@ -28,6 +28,8 @@ pub struct VatSubtotal {
     pub rate: Option<Decimal>,
     pub taxable_amount: Decimal,
     pub tax_amount: Decimal,
+    /// Why the category carries no VAT, as its lines, allowances and charges give it.
+    pub exemption: Option<Exemption>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +57,7 @@ pub fn line_net(currency: Currency, line: &Line) -> Decimal {
 }
 
 /// An allowance or charge as it moves a total, at the document scale.
-fn signed(currency: Currency, ac: &AllowanceCharge) -> Decimal {
+pub fn signed(currency: Currency, ac: &AllowanceCharge) -> Decimal {
     let amount = currency.round(ac.amount);
     if ac.is_charge {
         amount
@@ -68,6 +70,7 @@ fn signed(currency: Currency, ac: &AllowanceCharge) -> Decimal {
 struct Bucket {
     taxable: Decimal,
     per_line_tax: Decimal,
+    exemption: Option<Exemption>,
 }
 
 pub fn compute(content: &Content) -> Totals {
@@ -75,19 +78,22 @@ pub fn compute(content: &Content) -> Totals {
     let vat_of =
         |amount: Decimal, vat: &Vat| currency.round(amount * vat.rate_or_zero() / hundred());
     let mut buckets: BTreeMap<(VatCategory, Option<Decimal>), Bucket> = BTreeMap::new();
-    let mut add = |vat: &Vat, amount: Decimal| {
+    let mut add = |vat: &Vat, amount: Decimal, exemption: &Option<Exemption>| {
         let bucket = buckets
             .entry((vat.category, vat.rate.map(|r| r.normalize())))
             .or_default();
         bucket.taxable += amount;
         bucket.per_line_tax += vat_of(amount, vat);
+        if bucket.exemption.is_none() {
+            bucket.exemption.clone_from(exemption);
+        }
     };
 
     let mut line_extension = Decimal::ZERO;
     for line in &content.lines {
         let net = line_net(currency, line);
         line_extension += net;
-        add(&line.vat, net);
+        add(&line.vat, net, &line.exemption);
     }
     let (mut allowance_total, mut charge_total) = (Decimal::ZERO, Decimal::ZERO);
     for ac in &content.allowances_charges {
@@ -98,7 +104,7 @@ pub fn compute(content: &Content) -> Totals {
             allowance_total -= amount;
         }
         if let Some(vat) = &ac.vat {
-            add(vat, amount);
+            add(vat, amount, &ac.exemption);
         }
     }
 
@@ -116,6 +122,7 @@ pub fn compute(content: &Content) -> Totals {
                 rate,
                 taxable_amount,
                 tax_amount,
+                exemption: bucket.exemption,
             }
         })
         .collect();

@@ -91,6 +91,15 @@ pub fn text(value: &str, max: usize) -> Result<String, Invalid> {
     if trimmed.is_empty() {
         return Err(Invalid::new("blank", "Must not be blank."));
     }
+    // Documents are rendered as XML, which cannot carry most control characters at all.
+    if trimmed.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    }) {
+        return Err(Invalid::new(
+            "invalid_characters",
+            "Must not contain control characters other than tab and line breaks.",
+        ));
+    }
     if trimmed.chars().count() > max {
         return Err(Invalid::new(
             "too_long",

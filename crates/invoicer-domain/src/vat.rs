@@ -73,6 +73,15 @@ impl VatCategory {
                 "rate_must_be_positive",
                 "Category S (standard rate) needs a rate greater than 0.",
             )),
+            // BR-CO-17 treats a rate that rounds to 0 % as zero and then wants no VAT at all.
+            (Self::S | Self::L | Self::M, Some(r))
+                if !r.is_zero() && r < Decimal::new(5, 1) =>
+            {
+                Err(Invalid::new(
+                    "rate_too_small",
+                    "A VAT rate above 0 must be at least 0.5 (EN 16931 BR-CO-17 reads smaller rates as 0 %).",
+                ))
+            }
             (Self::Z | Self::E | Self::AE | Self::K | Self::G, Some(r)) if !r.is_zero() => {
                 Err(Invalid::new(
                     "rate_must_be_zero",
@@ -80,6 +89,50 @@ impl VatCategory {
                 ))
             }
             (_, Some(r)) => Ok(Some(r)),
+        }
+    }
+}
+
+/// Whether a category's VAT breakdown states why it carries no VAT (EN 16931 BR-x-10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExemptionRule {
+    /// S, Z, L, M: it must not (BR-S-10, BR-Z-10, BR-AF-10, BR-AG-10).
+    Forbidden,
+    /// E: it must, and only the seller knows which exemption applies (BR-E-10).
+    Required,
+    /// AE, K, G, O: it must, and the category itself says why: this VATEX code and text
+    /// serve unless the client gives its own.
+    Default {
+        code: &'static str,
+        reason: &'static str,
+    },
+}
+
+impl VatCategory {
+    pub fn exemption_rule(self) -> ExemptionRule {
+        let default = |code, reason| ExemptionRule::Default { code, reason };
+        match self {
+            Self::S | Self::Z | Self::L | Self::M => ExemptionRule::Forbidden,
+            Self::E => ExemptionRule::Required,
+            Self::AE => default("VATEX-EU-AE", "Reverse charge"),
+            Self::K => default("VATEX-EU-IC", "Intra-Community supply"),
+            Self::G => default("VATEX-EU-G", "Export outside the EU"),
+            Self::O => default("VATEX-EU-O", "Not subject to VAT"),
+        }
+    }
+}
+
+impl VatCategory {
+    /// The category a VATEX code belongs to, for the codes that name one
+    /// (PEPPOL-EN16931-P0104 … P0111).
+    pub fn of_exemption_code(code: &str) -> Option<VatCategory> {
+        match code {
+            "VATEX-EU-G" => Some(Self::G),
+            "VATEX-EU-O" => Some(Self::O),
+            "VATEX-EU-IC" => Some(Self::K),
+            "VATEX-EU-AE" => Some(Self::AE),
+            "VATEX-EU-D" | "VATEX-EU-F" | "VATEX-EU-I" | "VATEX-EU-J" => Some(Self::E),
+            _ => None,
         }
     }
 }

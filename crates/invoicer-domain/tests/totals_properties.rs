@@ -59,9 +59,13 @@ fn line() -> impl Strategy<Value = Line> {
                     reason: Some("discount".into()),
                     reason_code: None,
                     vat: None,
+                    exemption: None,
                 })
                 .into_iter()
                 .collect(),
+            exemption: None,
+            item: Default::default(),
+            note: None,
         })
 }
 
@@ -86,6 +90,7 @@ fn content() -> impl Strategy<Value = Content> {
                     reason: Some("adjustment".into()),
                     reason_code: None,
                     vat: Some(vat),
+                    exemption: None,
                 })
                 .collect(),
             prepaid,

@@ -109,7 +109,15 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
             InvoiceNumberAmbiguous,
             InvoiceNotDraft,
             BusinessArchived,
+            ValidationFailed,
         ],
+        "get_invoice_ubl" => &[
+            InvalidRequest,
+            InvoiceNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotIssued,
+        ],
+        "get_credit_note_ubl" => &[InvalidRequest, CreditNoteNotFound, InvoiceNumberAmbiguous],
         "mark_invoice_paid" => &[
             InvalidRequest,
             InvoiceNotFound,
@@ -127,6 +135,7 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
             InvoiceNumberAmbiguous,
             InvoiceNotCreditable,
             CreditExceedsInvoice,
+            ValidationFailed,
             DeclaredTotalsMismatch,
             TotalsMismatch,
             TooManyLineItems,

@@ -89,7 +89,7 @@ impl IntoResponse for ApiError {
             }
             AppError::Internal(cause) => {
                 // Logged once, here, with its cause chain; the client learns nothing of it.
-                tracing::error!(error = ?cause_chain(&cause), "internal error");
+                tracing::error!(error = ?cause_chain(&*cause), "internal error");
                 Pending::new(
                     ErrorCode::InternalError,
                     "An unexpected error occurred. Nothing was persisted; retrying is safe.",

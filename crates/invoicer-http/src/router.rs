@@ -53,6 +53,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(invoices::create_invoice, invoices::list_invoices))
         .routes(routes!(invoices::get_invoice, invoices::update_invoice))
         .routes(routes!(invoices::issue_invoice))
+        .routes(routes!(invoices::get_invoice_ubl))
         .routes(routes!(invoices::mark_invoice_paid))
         .routes(routes!(invoices::void_invoice))
         .routes(routes!(
@@ -60,6 +61,7 @@ pub fn api() -> OpenApiRouter<AppState> {
             credit_notes::list_credit_notes
         ))
         .routes(routes!(credit_notes::get_credit_note))
+        .routes(routes!(credit_notes::get_credit_note_ubl))
         .routes(routes!(api_keys::create_api_key, api_keys::list_api_keys))
         .routes(routes!(api_keys::get_api_key, api_keys::revoke_api_key))
         .routes(routes!(einvoices::validate_einvoice))

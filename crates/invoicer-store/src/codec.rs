@@ -65,6 +65,15 @@ pub fn get_json<T: serde::de::DeserializeOwned>(
     serde_json::from_str(&get_str(row, column)?).map_err(|e| corrupt(column, e))
 }
 
+pub fn get_opt_json<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    column: &str,
+) -> Result<Option<T>, StoreError> {
+    get_opt_str(row, column)?
+        .map(|text| serde_json::from_str(&text).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
 pub fn parse_enum<T: std::str::FromStr>(column: &str, text: &str) -> Result<T, StoreError> {
     text.parse()
         .map_err(|_| corrupt(column, format!("unknown value `{text}`")))

@@ -11,8 +11,14 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 use crate::StoreError;
 
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (
+        2,
+        "einvoice",
+        include_str!("../migrations/0002_einvoice.sql"),
+    ),
+];
 
 pub async fn run(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
     let migrations: Vec<Migration> = MIGRATIONS

@@ -1408,39 +1408,44 @@ fn generated_documents_draw_no_warning() {
     assert!(warnings.is_empty(), "{warnings:?}");
 }
 
-/// Documents issuing accepts (`issuable::check` finds nothing) whose rendering a fatal rule
-/// still refuses: each is something the API must check before issue. When a check is added,
-/// its case here fails; it then belongs among the documents that must render cleanly.
+/// Documents a fatal rule refuses once rendered, and the check that keeps each from being issued:
+/// `issuable::check` at issue, or the parse of the request that would carry it. Each case
+/// proves both halves, so a check cannot silently drift from the rule it stands in for.
 #[test]
-fn issuing_still_lets_through_documents_a_fatal_rule_refuses() {
-    let outside = |rules: &[&str], build: &dyn Fn(&mut Invoice)| {
+fn every_document_a_fatal_rule_refuses_is_stopped_before_issue() {
+    let refused = |rules: &[&str], stopped: bool, build: &dyn Fn(&mut Invoice)| {
         let mut document = typical_invoice();
         build(&mut document);
-        assert_eq!(
-            check(&document),
-            Vec::<String>::new(),
-            "issuing now refuses what {rules:?} refuse: move this case among the clean ones"
+        assert!(
+            stopped || !check(&document).is_empty(),
+            "{rules:?} is not stopped"
         );
         let xml = render(&document).expect("renders");
         let report = validate(xml.as_bytes());
         assert_eq!(fatal_rules(&report), rules, "{}", describe(&report));
     };
-    // An email is no Peppol electronic address: the EAS list of Peppol BIS 3.0.19 has no EM.
-    outside(&["PEPPOL-EN16931-CL008"], &|d| {
+    // A party without a Peppol id has no electronic address (an email is none: the EAS list of
+    // Peppol BIS 3.0.19 has no EM).
+    refused(&["PEPPOL-EN16931-R020"], false, &|d| {
         let seller = &mut d.parties.as_mut().expect("parties").seller;
         seller.peppol_id = None;
     });
     // A standard rate that XPath's round() takes to 0 needs a VAT amount that rounds to 0.
-    outside(&["BR-CO-17"], &|d| {
-        for l in &mut d.content.lines {
-            l.vat = standard("0.4");
-        }
-        for ac in &mut d.content.allowances_charges {
-            ac.vat = Some(standard("0.4"));
-        }
-    });
+    let tiny = Decimal::new(4, 1);
+    refused(
+        &["BR-CO-17"],
+        VatCategory::S.check_rate(Some(tiny)).is_err(),
+        &|d| {
+            for l in &mut d.content.lines {
+                l.vat = standard("0.4");
+            }
+            for ac in &mut d.content.allowances_charges {
+                ac.vat = Some(standard("0.4"));
+            }
+        },
+    );
     // Yen are invoiced whole, so a line of 1 × 0.40 nets 0, 0.40 from quantity × price.
-    outside(&["PEPPOL-EN16931-R120"], &|d| {
+    refused(&["PEPPOL-EN16931-R120"], false, &|d| {
         d.content.currency = currency("JPY");
         d.content.allowances_charges.clear();
         d.content.prepaid = Decimal::ZERO;
@@ -1450,26 +1455,39 @@ fn issuing_still_lets_through_documents_a_fatal_rule_refuses() {
             .push(line("Notebook", "1", "500", standard("10")));
     });
     // A VATEX code fixes its category: VATEX-EU-IC is for K only (P0104…P0111).
-    outside(&["PEPPOL-EN16931-P0106"], &|d| {
-        d.content.lines[2].vat = Vat {
-            category: VatCategory::E,
-            rate: Some(Decimal::ZERO),
-        };
-        d.content.lines[2].exemption = Some(Exemption {
-            reason: None,
-            code: text("VATEX-EU-IC"),
-        });
-    });
+    refused(
+        &["PEPPOL-EN16931-P0106"],
+        VatCategory::of_exemption_code("VATEX-EU-IC") == Some(VatCategory::K),
+        &|d| {
+            d.content.lines[2].vat = Vat {
+                category: VatCategory::E,
+                rate: Some(Decimal::ZERO),
+            };
+            d.content.lines[2].exemption = Some(Exemption {
+                reason: None,
+                code: text("VATEX-EU-IC"),
+            });
+        },
+    );
     // Allowance reason codes come from the UNCL 5189 subset, charge reasons from UNCL 7161.
-    outside(&["BR-CL-19", "PEPPOL-EN16931-CL002"], &|d| {
-        d.content.allowances_charges[0].reason_code = text("DISCOUNT");
-    });
-    // A VAT id starts with a country code (or EL): the API takes any two capitals.
-    outside(&["BR-CO-09"], &|d| {
-        d.parties.as_mut().expect("parties").buyer.vat_id = text("QQ123456789");
-    });
-    // A deliver-to address has its country.
-    outside(&["BR-57"], &|d| {
+    refused(
+        &["BR-CL-19", "PEPPOL-EN16931-CL002"],
+        !invoicer_domain::codelists::is_allowance_reason("DISCOUNT"),
+        &|d| {
+            d.content.allowances_charges[0].reason_code = text("DISCOUNT");
+        },
+    );
+    // A VAT id starts with a country code (or EL).
+    refused(
+        &["BR-CO-09"],
+        invoicer_domain::party::parse_vat_id("QQ123456789").is_err(),
+        &|d| {
+            d.parties.as_mut().expect("parties").buyer.vat_id = text("QQ123456789");
+        },
+    );
+    // A deliver-to address has its country; the API's delivery parse refuses one without
+    // (tested through HTTP, as the parse belongs to the wire).
+    refused(&["BR-57"], true, &|d| {
         d.terms.delivery.as_mut().expect("a delivery").country = None;
     });
 }

@@ -1,6 +1,7 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
+    response::Response,
 };
 use invoicer_api_types::{
     invoice::{CreditNoteIn, InvoiceOut},
@@ -52,4 +53,18 @@ pub async fn get_credit_note(
 ) -> Result<Json<InvoiceOut>, ApiError> {
     let note = invoices::get(&state.db, auth.tenant, Kind::CreditNote, &id).await?;
     Ok(Json(InvoiceOut::from(&note)))
+}
+
+/// The credit note as a UBL 2.1 Peppol BIS Billing 3.0 e-invoice (CreditNote), byte for byte as
+/// it was issued; its SHA-256 is the credit note's `ubl_sha256` and this response's `ETag`.
+#[utoipa::path(get, path = "/v1/credit_notes/{id}/ubl", tag = "credit_notes", operation_id = "get_credit_note_ubl",
+    params(("id" = String, Path, description = "UUID or credit note number")),
+    responses((status = 200, content_type = "application/xml", body = String, description = "UBL 2.1 CreditNote")),
+    security(("api_key" = [])))]
+pub async fn get_credit_note_ubl(
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    super::ubl_response(&state, auth.tenant, Kind::CreditNote, &id).await
 }

@@ -1,4 +1,4 @@
-use invoicer_api_types::{einvoice::ValidationReportOut, ErrorCode};
+use invoicer_api_types::einvoice::ValidationReportOut;
 use invoicer_app::AppError;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,27 +31,7 @@ pub async fn validate_einvoice(
     let report = invoicer_einvoice::validate(&body);
     let out = ValidationReportOut::from(&report);
     if q.strict == Some(true) && report.has_fatal() {
-        let rules: Vec<&str> = report
-            .findings
-            .iter()
-            .filter(|f| f.flag == invoicer_einvoice::Flag::Fatal)
-            .map(|f| f.rule)
-            .collect();
-        let mut err = AppError::new(
-            ErrorCode::ValidationFailed,
-            format!(
-                "The document breaks {} fatal rule(s): {}.",
-                rules.len(),
-                rules.join(", ")
-            ),
-        );
-        if let AppError::Client { extensions, .. } = &mut err {
-            extensions.insert(
-                "validation_errors".into(),
-                serde_json::to_value(&out.findings).unwrap_or_default(),
-            );
-        }
-        return Err(err.into());
+        return Err(AppError::validation_failed(&report, "The document").into());
     }
     Ok(Json(out))
 }

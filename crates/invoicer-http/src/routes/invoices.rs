@@ -1,6 +1,7 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
+    response::Response,
 };
 use invoicer_api_types::{
     invoice::{InvoiceIn, InvoiceOut},
@@ -86,6 +87,22 @@ pub async fn issue_invoice(
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceOut>, ApiError> {
     act(state, auth, id, Action::Issue).await
+}
+
+/// The issued invoice as a UBL 2.1 Peppol BIS Billing 3.0 e-invoice.
+///
+/// The bytes are fixed when the invoice is issued and never change; their SHA-256 is the
+/// invoice's `ubl_sha256` and this response's `ETag`. A draft answers 409 `invoice_not_issued`.
+#[utoipa::path(get, path = "/v1/invoices/{id}/ubl", tag = "invoices", operation_id = "get_invoice_ubl",
+    params(("id" = String, Path, description = "UUID or invoice number")),
+    responses((status = 200, content_type = "application/xml", body = String, description = "UBL 2.1 Invoice")),
+    security(("api_key" = [])))]
+pub async fn get_invoice_ubl(
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    super::ubl_response(&state, auth.tenant, Kind::Invoice, &id).await
 }
 
 /// Mark an issued invoice paid.

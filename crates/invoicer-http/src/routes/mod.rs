@@ -10,11 +10,17 @@ pub mod errors;
 pub mod health;
 pub mod invoices;
 
+use axum::{
+    http::header,
+    response::{IntoResponse, Response},
+};
 use invoicer_api_types::list::ListOut;
+use invoicer_domain::invoice::Kind;
+use invoicer_domain::tenant::Tenant;
 use invoicer_store::page::Page;
 use uuid::Uuid;
 
-use crate::problem::ApiError;
+use crate::{problem::ApiError, state::AppState};
 
 /// A page as the wire's list envelope.
 pub fn list_out<T, O>(
@@ -39,4 +45,30 @@ pub fn uuid_path(text: &str) -> Result<Uuid, ApiError> {
             format!("`{text}` is not a UUID."),
         ))
     })
+}
+
+/// An issued document's UBL, byte for byte as kept at issue; its SHA-256 is the entity tag.
+pub async fn ubl_response(
+    state: &AppState,
+    tenant: Tenant,
+    kind: Kind,
+    reference: &str,
+) -> Result<Response, ApiError> {
+    let (doc, ubl) = invoicer_app::invoices::ubl(&state.db, tenant, kind, reference).await?;
+    let filename = doc.number.as_deref().unwrap_or("document");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/xml".to_owned()),
+            (
+                header::ETAG,
+                format!("\"{}\"", doc.ubl_sha256.as_deref().unwrap_or_default()),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}.xml\""),
+            ),
+        ],
+        ubl,
+    )
+        .into_response())
 }

@@ -10,7 +10,7 @@ use crate::{
 };
 
 const COLUMNS: &str = "id, account_id, environment, legal_name, country, vat_id, address, peppol_id, email, \
-                       default_currency, invoice_prefix, credit_note_prefix, archived, created_at, updated_at";
+                       company_id, company_id_scheme, default_currency, invoice_prefix, credit_note_prefix, archived, created_at, updated_at";
 
 fn from_row(row: &AnyRow) -> Result<Business, StoreError> {
     Ok(Business {
@@ -28,7 +28,7 @@ fn from_row(row: &AnyRow) -> Result<Business, StoreError> {
 }
 
 pub async fn insert(conn: &mut Conn, tenant: Tenant, b: &Business) -> Result<(), StoreError> {
-    let sql = format!("INSERT INTO businesses ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
+    let sql = format!("INSERT INTO businesses ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)");
     let q = sqlx::query(&sql)
         .bind(b.id.to_string())
         .bind(tenant.account_id.to_string())
@@ -49,8 +49,9 @@ pub async fn insert(conn: &mut Conn, tenant: Tenant, b: &Business) -> Result<(),
 /// Writes every mutable field of `b` over the stored row.
 pub async fn update(conn: &mut Conn, tenant: Tenant, b: &Business) -> Result<(), StoreError> {
     let sql = "UPDATE businesses SET legal_name = $1, country = $2, vat_id = $3, address = $4, peppol_id = $5, \
-               email = $6, default_currency = $7, invoice_prefix = $8, credit_note_prefix = $9, archived = $10, \
-               updated_at = $11 WHERE account_id = $12 AND environment = $13 AND id = $14";
+               email = $6, company_id = $7, company_id_scheme = $8, default_currency = $9, invoice_prefix = $10, \
+               credit_note_prefix = $11, archived = $12, updated_at = $13 WHERE account_id = $14 AND environment = $15 \
+               AND id = $16";
     let q = sqlx::query(sql).bind(b.identity.name.clone());
     bind_identity(q, &b.identity)?
         .bind(b.default_currency.map(|c| c.code().to_owned()))

@@ -10,7 +10,8 @@ use crate::{
 };
 
 const COLUMNS: &str =
-    "id, account_id, environment, name, country, vat_id, address, peppol_id, email, archived, created_at, updated_at";
+    "id, account_id, environment, name, country, vat_id, address, peppol_id, email, company_id, company_id_scheme, archived, created_at, \
+     updated_at";
 
 fn from_row(row: &AnyRow) -> Result<Customer, StoreError> {
     Ok(Customer {
@@ -23,7 +24,7 @@ fn from_row(row: &AnyRow) -> Result<Customer, StoreError> {
 }
 
 pub async fn insert(conn: &mut Conn, tenant: Tenant, c: &Customer) -> Result<(), StoreError> {
-    let sql = format!("INSERT INTO customers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+    let sql = format!("INSERT INTO customers ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
     let q = sqlx::query(&sql)
         .bind(c.id.to_string())
         .bind(tenant.account_id.to_string())
@@ -40,7 +41,8 @@ pub async fn insert(conn: &mut Conn, tenant: Tenant, c: &Customer) -> Result<(),
 
 pub async fn update(conn: &mut Conn, tenant: Tenant, c: &Customer) -> Result<(), StoreError> {
     let sql = "UPDATE customers SET name = $1, country = $2, vat_id = $3, address = $4, peppol_id = $5, email = $6, \
-               archived = $7, updated_at = $8 WHERE account_id = $9 AND environment = $10 AND id = $11";
+               company_id = $7, company_id_scheme = $8, archived = $9, updated_at = $10 WHERE account_id = $11 \
+               AND environment = $12 AND id = $13";
     let q = sqlx::query(sql).bind(c.identity.name.clone());
     bind_identity(q, &c.identity)?
         .bind(i64::from(c.archived))

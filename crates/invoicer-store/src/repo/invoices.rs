@@ -1,5 +1,7 @@
 use invoicer_domain::{
-    invoice::{Content, Invoice, Kind, Status, Terms},
+    invoice::{
+        Content, Delivery, Invoice, Kind, Parties, PaymentMeans, PrecedingInvoice, Status, Terms,
+    },
     tenant::Tenant,
 };
 use serde::{Deserialize, Serialize};
@@ -14,8 +16,8 @@ use crate::{
 };
 
 const COLUMNS: &str = "id, account_id, environment, kind, business_id, customer_id, credited_invoice_id, status, \
-                       number, currency, issue_date, due_date, terms, content, payable, issued_at, paid_at, \
-                       voided_at, created_at, updated_at";
+                       number, currency, issue_date, due_date, terms, content, payable, parties, ubl_sha256, \
+                       issued_at, paid_at, voided_at, created_at, updated_at";
 
 /// The free-text terms, kept together as one JSON column.
 #[derive(Serialize, Deserialize)]
@@ -24,6 +26,12 @@ struct TermsRow {
     buyer_reference: Option<String>,
     purchase_order: Option<String>,
     note: Option<String>,
+    #[serde(default)]
+    payment_means: Option<PaymentMeans>,
+    #[serde(default)]
+    delivery: Option<Delivery>,
+    #[serde(default)]
+    preceding: Option<PrecedingInvoice>,
 }
 
 fn kind_str(kind: Kind) -> &'static str {
@@ -52,8 +60,13 @@ fn from_row(row: &AnyRow) -> Result<Invoice, StoreError> {
             buyer_reference: terms.buyer_reference,
             purchase_order: terms.purchase_order,
             note: terms.note,
+            payment_means: terms.payment_means,
+            delivery: terms.delivery,
+            preceding: terms.preceding,
         },
         content: codec::get_json::<Content>(row, "content")?,
+        parties: codec::get_opt_json::<Parties>(row, "parties")?,
+        ubl_sha256: codec::get_opt_str(row, "ubl_sha256")?,
         issued_at: codec::get_opt_ts(row, "issued_at")?,
         paid_at: codec::get_opt_ts(row, "paid_at")?,
         voided_at: codec::get_opt_ts(row, "voided_at")?,
@@ -68,11 +81,14 @@ fn terms_json(t: &Terms) -> Result<String, StoreError> {
         buyer_reference: t.buyer_reference.clone(),
         purchase_order: t.purchase_order.clone(),
         note: t.note.clone(),
+        payment_means: t.payment_means.clone(),
+        delivery: t.delivery.clone(),
+        preceding: t.preceding.clone(),
     })?)
 }
 
 /// The columns a write sets besides the fixed ones, in the order [`bind_mutable`] binds them.
-const MUTABLE: [&str; 14] = [
+const MUTABLE: [&str; 16] = [
     "business_id",
     "customer_id",
     "status",
@@ -83,6 +99,8 @@ const MUTABLE: [&str; 14] = [
     "terms",
     "content",
     "payable",
+    "parties",
+    "ubl_sha256",
     "issued_at",
     "paid_at",
     "voided_at",
@@ -100,6 +118,8 @@ fn bind_mutable<'q>(q: AnyQuery<'q>, i: &Invoice) -> Result<AnyQuery<'q>, StoreE
         .bind(terms_json(&i.terms)?)
         .bind(serde_json::to_string(&i.content)?)
         .bind(i.totals().payable.to_string())
+        .bind(i.parties.as_ref().map(serde_json::to_string).transpose()?)
+        .bind(i.ubl_sha256.clone())
         .bind(i.issued_at.map(codec::ts))
         .bind(i.paid_at.map(codec::ts))
         .bind(i.voided_at.map(codec::ts))
@@ -289,4 +309,43 @@ pub async fn lock(conn: &mut Conn, tenant: Tenant, id: Uuid) -> Result<(), Store
             .await?;
     }
     Ok(())
+}
+
+/// Keeps the bytes of an issued document's UBL; written once, in the issuing transaction.
+pub async fn set_ubl(
+    conn: &mut Conn,
+    tenant: Tenant,
+    id: Uuid,
+    ubl: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE invoices SET ubl = $1 WHERE account_id = $2 AND environment = $3 AND id = $4",
+    )
+    .bind(ubl.to_owned())
+    .bind(tenant.account_id.to_string())
+    .bind(tenant.environment.as_str())
+    .bind(id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The UBL bytes kept when the document was issued; `None` for a draft.
+pub async fn get_ubl(
+    conn: &mut Conn,
+    tenant: Tenant,
+    id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query(
+        "SELECT ubl FROM invoices WHERE account_id = $1 AND environment = $2 AND id = $3",
+    )
+    .bind(tenant.account_id.to_string())
+    .bind(tenant.environment.as_str())
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        Some(row) => codec::get_opt_str(&row, "ubl")?,
+        None => None,
+    })
 }

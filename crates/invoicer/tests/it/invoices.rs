@@ -48,9 +48,12 @@ async fn totals_are_computed_the_en16931_way(app: &TestApp) {
     assert_eq!(
         t["vat_breakdown"],
         json!([
-            {"vat_category": "S", "vat_rate": "9", "taxable_amount": "22.50", "tax_amount": "2.03"},
-            {"vat_category": "S", "vat_rate": "21", "taxable_amount": "64.97", "tax_amount": "13.64"},
-            {"vat_category": "G", "vat_rate": "0", "taxable_amount": "100.00", "tax_amount": "0.00"}
+            {"vat_category": "S", "vat_rate": "9", "taxable_amount": "22.50", "tax_amount": "2.03",
+             "exemption_reason": null, "exemption_reason_code": null},
+            {"vat_category": "S", "vat_rate": "21", "taxable_amount": "64.97", "tax_amount": "13.64",
+             "exemption_reason": null, "exemption_reason_code": null},
+            {"vat_category": "G", "vat_rate": "0", "taxable_amount": "100.00", "tax_amount": "0.00",
+             "exemption_reason": "Export outside the EU", "exemption_reason_code": "VATEX-EU-G"}
         ])
     );
     assert_eq!(t["tax_total"], "15.67");

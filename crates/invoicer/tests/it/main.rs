@@ -16,3 +16,4 @@ mod openapi;
 mod reachability;
 mod readme;
 mod tenancy;
+mod ubl;

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::{
     both,
-    support::{start_server, Store, TestApp, TestDb},
+    support::{business_json, customer_json, invoice_json, start_server, Store, TestApp, TestDb},
 };
 
 both!(
@@ -62,13 +62,9 @@ async fn concurrent_issuing_through_two_processes_on_postgres_leaves_no_gap() {
             .json(&body);
         async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
     };
-    let b = post(
-        "/v1/businesses",
-        json!({"legal_name": "Acme", "country": "NL", "default_currency": "EUR"}),
-    )
-    .await;
-    let c = post("/v1/customers", json!({"name": "Globex", "country": "DE"})).await;
-    let body = json!({"business_id": b["id"], "customer_id": c["id"], "line_items": [{"description": "x", "quantity": "1", "unit_price": "10", "vat_rate": "21"}]});
+    let b = post("/v1/businesses", business_json()).await;
+    let c = post("/v1/customers", customer_json()).await;
+    let body = invoice_json(&b["id"], &c["id"]);
     let mut ids = Vec::new();
     for _ in 0..60 {
         ids.push(

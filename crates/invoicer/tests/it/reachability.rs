@@ -10,6 +10,7 @@ const SOURCES: &[&str] = &[
     include_str!("envelope.rs"),
     include_str!("invoices.rs"),
     include_str!("tenancy.rs"),
+    include_str!("ubl.rs"),
 ];
 
 #[test]

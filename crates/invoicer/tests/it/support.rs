@@ -100,6 +100,8 @@ pub struct Resp {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Value,
+    /// The body as sent, for bodies that are not JSON (UBL).
+    pub text: String,
 }
 
 impl Resp {
@@ -247,6 +249,7 @@ impl TestApp {
             status,
             headers,
             body,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 
@@ -322,31 +325,24 @@ impl TestApp {
     }
 
     pub async fn business(&self) -> Value {
-        self.post("/v1/businesses", json!({"legal_name": "Acme BV", "country": "NL", "default_currency": "EUR", "vat_id": "NL123456789B01"}))
+        self.post("/v1/businesses", business_json())
             .await
             .ok(201)
             .clone()
     }
 
     pub async fn customer(&self) -> Value {
-        self.post(
-            "/v1/customers",
-            json!({"name": "Globex GmbH", "country": "DE"}),
-        )
-        .await
-        .ok(201)
-        .clone()
+        self.post("/v1/customers", customer_json())
+            .await
+            .ok(201)
+            .clone()
     }
 
     /// A business, a customer, and the body of a valid one-line invoice between them.
     pub async fn invoice_body(&self) -> Value {
         let b = self.business().await;
         let c = self.customer().await;
-        json!({
-            "business_id": b["id"], "customer_id": c["id"],
-            "issue_date": "2026-03-01",
-            "line_items": [{"description": "Consulting", "quantity": "10", "unit_code": "HUR", "unit_price": "100.00", "vat_category": "S", "vat_rate": "21"}]
-        })
+        invoice_json(&b["id"], &c["id"])
     }
 
     pub async fn draft(&self) -> Value {
@@ -370,6 +366,30 @@ impl TestApp {
         self.db.close().await;
         self.test_db.drop_schema().await;
     }
+}
+
+/// A Dutch seller with all a valid e-invoice needs of it.
+pub fn business_json() -> Value {
+    json!({
+        "legal_name": "Acme BV", "country": "NL", "default_currency": "EUR", "vat_id": "NL123456789B01",
+        "peppol_id": "0106:12345678", "company_id": "12345678", "company_id_scheme": "0106",
+        "address": {"line1": "Keizersgracht 1", "city": "Amsterdam", "postal_code": "1015 CJ"}
+    })
+}
+
+/// A German buyer with all a valid e-invoice needs of it.
+pub fn customer_json() -> Value {
+    json!({"name": "Globex GmbH", "country": "DE", "vat_id": "DE123456789", "peppol_id": "9930:DE123456789"})
+}
+
+/// A one-line invoice between them, ready to issue.
+pub fn invoice_json(business_id: &Value, customer_id: &Value) -> Value {
+    json!({
+        "business_id": business_id, "customer_id": customer_id,
+        "issue_date": "2026-03-01", "payment_terms": "30 days net", "buyer_reference": "PO-4711",
+        "payment_means": {"code": "58", "account": {"id": "NL91ABNA0417164300", "bic": "ABNANL2A"}},
+        "line_items": [{"description": "Consulting", "quantity": "10", "unit_code": "HUR", "unit_price": "100.00", "vat_category": "S", "vat_rate": "21"}]
+    })
 }
 
 /// Declares tests that run once per store: `both!(name, …)` turns each `async fn name(app:
