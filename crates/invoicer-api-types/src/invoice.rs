@@ -968,6 +968,12 @@ pub struct TotalsOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PrecedingInvoiceOut {
+    pub number: String,
+    pub issue_date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct InvoiceOut {
     pub id: Uuid,
     /// `invoice` or `credit_note`.
@@ -980,6 +986,8 @@ pub struct InvoiceOut {
     pub customer_id: Uuid,
     /// Credit notes: the invoice credited.
     pub invoice_id: Option<Uuid>,
+    /// Credit notes: the number and issue date of the invoice credited, as the document states them.
+    pub preceding_invoice: Option<PrecedingInvoiceOut>,
     pub currency: String,
     pub issue_date: Option<String>,
     pub due_date: Option<String>,
@@ -1062,6 +1070,10 @@ impl From<&Invoice> for InvoiceOut {
                 Kind::CreditNote => i.credited_invoice_id,
                 Kind::Invoice => None,
             },
+            preceding_invoice: i.terms.preceding.as_ref().map(|p| PrecedingInvoiceOut {
+                number: p.number.clone(),
+                issue_date: p.issue_date.map(date),
+            }),
             currency: currency.code().to_owned(),
             issue_date: i.terms.issue_date.map(date),
             due_date: i.terms.due_date.map(date),
