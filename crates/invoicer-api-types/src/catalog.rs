@@ -101,6 +101,10 @@ catalog! {
         "The credit notes against this invoice would together exceed its payable amount. `detail` gives the amount still creditable.";
     InvoiceNotIssued = "invoice_not_issued", 409, "Invoice not issued",
         "The document is a draft: it has no e-invoice until it is issued. Issue it first.";
+    InvoiceNotDisputable = "invoice_not_disputable", 409, "Invoice not disputable",
+        "Only a received document that is not yet paid can be disputed.";
+    DocumentAlreadyImported = "document_already_imported", 409, "Document already imported",
+        "A document with this issuer, number and issue date was imported before; `existing_id` names it. Nothing was created.";
     InvoiceNumberAmbiguous = "invoice_number_ambiguous", 409, "Invoice number ambiguous",
         "Several of your businesses issued a document with this number. Address it by id instead.";
     PayloadTooLarge = "payload_too_large", 413, "Payload too large",

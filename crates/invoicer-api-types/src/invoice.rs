@@ -520,7 +520,7 @@ fn parse_line(v: &mut Violations, index: usize, l: &LineItemIn) -> Option<Line> 
     })
 }
 
-fn parse_lines(v: &mut Violations, items: &[LineItemIn]) -> Option<Vec<Line>> {
+pub(crate) fn parse_lines(v: &mut Violations, items: &[LineItemIn]) -> Option<Vec<Line>> {
     items
         .iter()
         .enumerate()
@@ -530,7 +530,7 @@ fn parse_lines(v: &mut Violations, items: &[LineItemIn]) -> Option<Vec<Line>> {
         .collect()
 }
 
-fn parse_document_acs(
+pub(crate) fn parse_document_acs(
     v: &mut Violations,
     acs: &Option<Vec<AllowanceChargeIn>>,
     lines: &Option<Vec<Line>>,
@@ -674,7 +674,7 @@ fn parse_declared(v: &mut Violations, d: &Option<DeclaredTotalsIn>) -> Option<De
     Some(Declared { values, tolerance })
 }
 
-fn parse_terms(v: &mut Violations, f: TermsFields<'_>) -> Terms {
+pub(crate) fn parse_terms(v: &mut Violations, f: TermsFields<'_>) -> Terms {
     let issue_date = f
         .issue_date
         .and_then(|s| v.check("issue_date", parse_date(s)));
@@ -705,13 +705,13 @@ fn parse_terms(v: &mut Violations, f: TermsFields<'_>) -> Terms {
     }
 }
 
-struct TermsFields<'a> {
-    issue_date: Option<&'a str>,
-    due_date: Option<&'a str>,
-    payment_terms: Option<&'a str>,
-    buyer_reference: Option<&'a str>,
-    purchase_order: Option<&'a str>,
-    note: Option<&'a str>,
+pub(crate) struct TermsFields<'a> {
+    pub(crate) issue_date: Option<&'a str>,
+    pub(crate) due_date: Option<&'a str>,
+    pub(crate) payment_terms: Option<&'a str>,
+    pub(crate) buyer_reference: Option<&'a str>,
+    pub(crate) purchase_order: Option<&'a str>,
+    pub(crate) note: Option<&'a str>,
 }
 
 impl InvoiceIn {
@@ -889,7 +889,7 @@ impl From<&Invoice> for InvoiceIn {
     fn from(i: &Invoice) -> Self {
         InvoiceIn {
             business_id: Some(i.business_id.to_string()),
-            customer_id: Some(i.customer_id.to_string()),
+            customer_id: i.customer_id.map(|c| c.to_string()),
             currency: Some(i.content.currency.code().to_owned()),
             issue_date: Some(i.terms.issue_date.map(date)),
             due_date: Some(i.terms.due_date.map(date)),
@@ -980,10 +980,14 @@ pub struct InvoiceOut {
     pub object: String,
     /// Assigned when issued, e.g. `INV-2026-000042`.
     pub number: Option<String>,
-    /// `draft`, `issued`, `paid` or `void`.
+    /// Outgoing: `draft`, `issued`, `paid` or `void`; incoming: `received`, `paid` or `disputed`.
     pub status: String,
+    /// `outgoing` (issued by the business) or `incoming` (received and imported).
+    pub direction: String,
+    /// The business: the seller of an outgoing document, the buyer of an incoming one.
     pub business_id: Uuid,
-    pub customer_id: Uuid,
+    /// The buyer of an outgoing document; `null` for an incoming one (see `seller`).
+    pub customer_id: Option<Uuid>,
     /// Credit notes: the invoice credited.
     pub invoice_id: Option<Uuid>,
     /// Credit notes: the number and issue date of the invoice credited, as the document states them.
@@ -1001,6 +1005,9 @@ pub struct InvoiceOut {
     pub line_items: Vec<LineItemOut>,
     pub allowances_charges: Vec<AllowanceChargeOut>,
     pub totals: TotalsOut,
+    /// `computed` (ours, to the cent), or `document`: an imported document whose own figures
+    /// ours cannot reproduce (a rounding choice of its issuer), shown as the document states them.
+    pub totals_source: String,
     /// The seller as frozen into the document when it was issued; `null` while draft.
     pub seller: Option<PartyOut>,
     /// The buyer as frozen into the document when it was issued; `null` while draft.
@@ -1066,6 +1073,13 @@ impl From<&Invoice> for InvoiceOut {
             status: i.status.as_str().to_owned(),
             business_id: i.business_id,
             customer_id: i.customer_id,
+            direction: i.direction.as_str().to_owned(),
+            totals_source: if i.stated_totals.is_some() {
+                "document"
+            } else {
+                "computed"
+            }
+            .to_owned(),
             invoice_id: match i.kind {
                 Kind::CreditNote => i.credited_invoice_id,
                 Kind::Invoice => None,

@@ -32,8 +32,10 @@ pub struct InvoiceListQuery {
     /// 1 to 100; default 20.
     pub limit: Option<String>,
     pub cursor: Option<String>,
-    /// `draft`, `issued`, `paid` or `void`.
+    /// `draft`, `issued`, `paid`, `void`, `received` or `disputed`.
     pub status: Option<String>,
+    /// `outgoing` or `incoming`.
+    pub direction: Option<String>,
     pub customer_id: Option<String>,
     pub business_id: Option<String>,
     /// Issue date on or after (`YYYY-MM-DD`).

@@ -191,19 +191,19 @@ pub(crate) fn parse_address_at(v: &mut Violations, path: &str, a: Option<&Addres
 }
 
 /// The identity fields businesses and customers share, parsed the same way for both.
-struct IdentityFields<'a> {
-    name_field: &'static str,
-    name: Option<&'a str>,
-    country: Option<&'a str>,
-    vat_id: Option<&'a str>,
-    company_id: Option<&'a str>,
-    company_id_scheme: Option<&'a str>,
-    address: Option<&'a AddressIn>,
-    peppol_id: Option<&'a str>,
-    email: Option<&'a str>,
+pub(crate) struct IdentityFields<'a> {
+    pub(crate) name_field: &'static str,
+    pub(crate) name: Option<&'a str>,
+    pub(crate) country: Option<&'a str>,
+    pub(crate) vat_id: Option<&'a str>,
+    pub(crate) company_id: Option<&'a str>,
+    pub(crate) company_id_scheme: Option<&'a str>,
+    pub(crate) address: Option<&'a AddressIn>,
+    pub(crate) peppol_id: Option<&'a str>,
+    pub(crate) email: Option<&'a str>,
 }
 
-fn parse_identity(v: &mut Violations, f: IdentityFields<'_>) -> Option<Identity> {
+pub(crate) fn parse_identity(v: &mut Violations, f: IdentityFields<'_>) -> Option<Identity> {
     let name = required(v, f.name_field, f.name)
         .and_then(|s| v.check(f.name_field, validation::text(s, NAME_MAX)));
     let country =

@@ -3,7 +3,7 @@
 
 use invoicer_api_types::{invoice::CreditNoteIn, ErrorCode};
 use invoicer_domain::{
-    invoice::{Content, Invoice, Kind, PrecedingInvoice, Status, Terms},
+    invoice::{Content, Direction, Invoice, Kind, PrecedingInvoice, Status, Terms},
     tenant::Tenant,
     totals,
 };
@@ -36,6 +36,12 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
             other => other,
         })?;
     repo::lock(&mut tx, tenant, invoice.id).await?;
+    if invoice.direction == Direction::Incoming {
+        return Err(AppError::new(
+            ErrorCode::InvoiceNotCreditable,
+            "The invoice was received, not issued by you: only its issuer can credit it.",
+        ));
+    }
     if !matches!(invoice.status, Status::Issued | Status::Paid) {
         return Err(AppError::new(
             ErrorCode::InvoiceNotCreditable,
@@ -91,6 +97,7 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
     let mut note = Invoice {
         id: Uuid::now_v7(),
         kind: Kind::CreditNote,
+        direction: Direction::Outgoing,
         business_id: invoice.business_id,
         customer_id: invoice.customer_id,
         credited_invoice_id: Some(invoice.id),
@@ -116,6 +123,7 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
         content,
         parties: None,
         ubl_sha256: None,
+        stated_totals: None,
         issued_at: Some(at),
         paid_at: None,
         voided_at: None,
@@ -127,9 +135,15 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
         Some(p) => (p.seller.clone(), p.buyer.clone()),
         None => (
             business.identity.clone(),
-            load_customer(&mut tx, tenant, invoice.customer_id)
-                .await?
-                .identity,
+            load_customer(
+                &mut tx,
+                tenant,
+                invoice
+                    .customer_id
+                    .ok_or_else(crate::parties::customer_not_found)?,
+            )
+            .await?
+            .identity,
         ),
     };
     let ubl = sealing::seal(&mut note, &seller, &buyer)?;

@@ -8,7 +8,7 @@ use invoicer_api_types::{
     ErrorCode,
 };
 use invoicer_domain::{
-    invoice::{Action, Invoice, Kind, Status, TransitionRefused, MAX_LINE_ITEMS},
+    invoice::{Action, Direction, Invoice, Kind, Status, TransitionRefused, MAX_LINE_ITEMS},
     numbering,
     party::Business,
     tenant::Tenant,
@@ -200,8 +200,9 @@ async fn build_draft(
     let invoice = Invoice {
         id: base.map_or_else(Uuid::now_v7, |b| b.id),
         kind: Kind::Invoice,
+        direction: Direction::Outgoing,
         business_id: new.business_id,
-        customer_id: new.customer_id,
+        customer_id: Some(new.customer_id),
         credited_invoice_id: None,
         status: Status::Draft,
         number: None,
@@ -209,6 +210,7 @@ async fn build_draft(
         content: new.content(currency),
         parties: None,
         ubl_sha256: None,
+        stated_totals: None,
         issued_at: None,
         paid_at: None,
         voided_at: None,
@@ -254,6 +256,10 @@ pub async fn list(
             .status
             .as_deref()
             .and_then(|s| v.check("status", s.parse::<Status>())),
+        direction: q
+            .direction
+            .as_deref()
+            .and_then(|s| v.check("direction", s.parse::<Direction>())),
         customer_id: uuid(&mut v, "customer_id", &q.customer_id),
         business_id: uuid(&mut v, "business_id", &q.business_id),
         issue_date_from: q
@@ -308,6 +314,7 @@ fn refused(e: TransitionRefused) -> AppError {
         Action::Issue => ErrorCode::InvoiceNotDraft,
         Action::MarkPaid => ErrorCode::InvoiceNotPayable,
         Action::Void => ErrorCode::InvoiceNotVoidable,
+        Action::Dispute => ErrorCode::InvoiceNotDisputable,
     };
     AppError::new(code, e.to_string())
 }
@@ -335,11 +342,12 @@ pub(crate) async fn next_number(
 pub async fn transition(
     db: &Db,
     tenant: Tenant,
+    kind: Kind,
     reference: &str,
     action: Action,
 ) -> AppResult<Invoice> {
     let mut tx = db.begin().await?;
-    let current = resolve(&mut tx, tenant, Kind::Invoice, reference).await?;
+    let current = resolve(&mut tx, tenant, kind, reference).await?;
     let status = current.status.apply(action).map_err(refused)?;
     let at = now();
     let mut next = Invoice {
@@ -363,7 +371,8 @@ pub async fn transition(
             next.number =
                 Some(next_number(&mut tx, tenant, &business, Kind::Invoice, issue_date).await?);
             next.issued_at = Some(at);
-            let customer = load_customer(&mut tx, tenant, current.customer_id).await?;
+            let customer_id = current.customer_id.ok_or_else(customer_not_found)?;
+            let customer = load_customer(&mut tx, tenant, customer_id).await?;
             ubl = Some(sealing::seal(
                 &mut next,
                 &business.identity,
@@ -372,13 +381,12 @@ pub async fn transition(
         }
         Action::MarkPaid => next.paid_at = Some(at),
         Action::Void => next.voided_at = Some(at),
+        Action::Dispute => {}
     }
     if !invoices::update_if_status(&mut tx, tenant, &next, current.status).await? {
         // Another request moved it first; report against the state it is in now.
         drop(tx);
-        let now_status = get(db, tenant, Kind::Invoice, &current.id.to_string())
-            .await?
-            .status;
+        let now_status = get(db, tenant, kind, &current.id.to_string()).await?.status;
         return Err(refused(TransitionRefused {
             from: now_status,
             action,

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod auth;
 pub mod credit_notes;
 pub mod error;
+pub mod imports;
 pub mod invoices;
 pub mod keys;
 pub mod pagination;

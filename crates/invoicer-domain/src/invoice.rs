@@ -115,12 +115,25 @@ pub struct Content {
 }
 
 crate::text_enum! {
+    /// Ours go draft → issued → paid | void; received ones go received → paid | disputed.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum Status("status") {
         Draft = "draft",
         Issued = "issued",
         Paid = "paid",
         Void = "void",
+        Received = "received",
+        Disputed = "disputed",
+    }
+}
+
+crate::text_enum! {
+    /// `outgoing`: a document this business issued; `incoming`: one it received and imported.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub enum Direction("direction") {
+        #[default]
+        Outgoing = "outgoing",
+        Incoming = "incoming",
     }
 }
 
@@ -133,8 +146,9 @@ impl Status {
     pub fn apply(self, action: Action) -> Result<Status, TransitionRefused> {
         match (self, action) {
             (Self::Draft, Action::Issue) => Ok(Self::Issued),
-            (Self::Issued, Action::MarkPaid) => Ok(Self::Paid),
+            (Self::Issued | Self::Received | Self::Disputed, Action::MarkPaid) => Ok(Self::Paid),
             (Self::Draft | Self::Issued, Action::Void) => Ok(Self::Void),
+            (Self::Received, Action::Dispute) => Ok(Self::Disputed),
             (from, action) => Err(TransitionRefused { from, action }),
         }
     }
@@ -145,6 +159,7 @@ pub enum Action {
     Issue,
     MarkPaid,
     Void,
+    Dispute,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -152,6 +167,7 @@ pub enum Action {
     Action::Issue => "issued",
     Action::MarkPaid => "marked paid",
     Action::Void => "voided",
+    Action::Dispute => "disputed",
 })]
 pub struct TransitionRefused {
     pub from: Status,
@@ -172,6 +188,14 @@ mod tests {
         assert!(Status::Issued.apply(Action::Issue).is_err());
         assert!(Status::Paid.apply(Action::Void).is_err());
         assert!(Status::Void.apply(Action::Issue).is_err());
+        assert_eq!(
+            Status::Received.apply(Action::Dispute),
+            Ok(Status::Disputed)
+        );
+        assert_eq!(Status::Disputed.apply(Action::MarkPaid), Ok(Status::Paid));
+        assert!(Status::Received.apply(Action::Void).is_err());
+        assert!(Status::Received.apply(Action::Issue).is_err());
+        assert!(Status::Issued.apply(Action::Dispute).is_err());
     }
 }
 
@@ -280,8 +304,11 @@ pub struct Parties {
 pub struct Invoice {
     pub id: uuid::Uuid,
     pub kind: Kind,
+    pub direction: Direction,
     pub business_id: uuid::Uuid,
-    pub customer_id: uuid::Uuid,
+    /// The buyer of an outgoing document; `None` for an incoming one, whose counterparty is the
+    /// seller frozen in `parties`.
+    pub customer_id: Option<uuid::Uuid>,
     /// For a credit note: the invoice it credits.
     pub credited_invoice_id: Option<uuid::Uuid>,
     pub status: Status,
@@ -290,8 +317,11 @@ pub struct Invoice {
     pub content: Content,
     /// Frozen at issue; `None` while draft.
     pub parties: Option<Parties>,
-    /// SHA-256 (hex) of the document's UBL bytes, fixed at issue.
+    /// SHA-256 (hex) of the document's UBL bytes, fixed at issue (or as received).
     pub ubl_sha256: Option<String>,
+    /// A received document's own totals, kept when ours cannot reproduce them to the cent
+    /// (a rounding choice of its issuer); they are then the document's totals.
+    pub stated_totals: Option<crate::totals::Totals>,
     pub issued_at: Option<time::OffsetDateTime>,
     pub paid_at: Option<time::OffsetDateTime>,
     pub voided_at: Option<time::OffsetDateTime>,
@@ -300,7 +330,27 @@ pub struct Invoice {
 }
 
 impl Invoice {
+    /// What recognises the issuer of a received document: its Peppol id, else its VAT id, else
+    /// its name. With the number and issue date it names the document (a re-import is the same).
+    pub fn counterparty_key(&self) -> Option<String> {
+        if self.direction != Direction::Incoming {
+            return None;
+        }
+        let seller = &self.parties.as_ref()?.seller;
+        Some(
+            seller
+                .peppol_id
+                .clone()
+                .or_else(|| seller.vat_id.clone())
+                .unwrap_or_else(|| format!("name:{}", seller.name.to_lowercase())),
+        )
+    }
+
+    /// The document's totals: as stated by a received document that ours cannot reproduce,
+    /// otherwise computed.
     pub fn totals(&self) -> crate::totals::Totals {
-        crate::totals::compute(&self.content)
+        self.stated_totals
+            .clone()
+            .unwrap_or_else(|| crate::totals::compute(&self.content))
     }
 }

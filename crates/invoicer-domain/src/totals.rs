@@ -22,7 +22,7 @@ use crate::{
     vat::{Vat, VatCategory},
 };
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VatSubtotal {
     pub category: VatCategory,
     pub rate: Option<Decimal>,
@@ -32,7 +32,7 @@ pub struct VatSubtotal {
     pub exemption: Option<Exemption>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
     pub line_extension: Decimal,
     pub allowance_total: Decimal,

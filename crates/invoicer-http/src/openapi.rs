@@ -124,6 +124,32 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
             InvoiceNumberAmbiguous,
             InvoiceNotPayable,
         ],
+        "dispute_invoice" => &[
+            InvalidRequest,
+            InvoiceNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotDisputable,
+        ],
+        "mark_credit_note_paid" => &[
+            InvalidRequest,
+            CreditNoteNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotPayable,
+        ],
+        "dispute_credit_note" => &[
+            InvalidRequest,
+            CreditNoteNotFound,
+            InvoiceNumberAmbiguous,
+            InvoiceNotDisputable,
+        ],
+        "import_einvoice" => &[
+            InvalidRequest,
+            UnsupportedMediaType,
+            PayloadTooLarge,
+            ValidationFailed,
+            BusinessNotFound,
+            DocumentAlreadyImported,
+        ],
         "void_invoice" => &[
             InvalidRequest,
             InvoiceNotFound,

@@ -56,15 +56,19 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(invoices::get_invoice_ubl))
         .routes(routes!(invoices::mark_invoice_paid))
         .routes(routes!(invoices::void_invoice))
+        .routes(routes!(invoices::dispute_invoice))
         .routes(routes!(
             credit_notes::create_credit_note,
             credit_notes::list_credit_notes
         ))
         .routes(routes!(credit_notes::get_credit_note))
         .routes(routes!(credit_notes::get_credit_note_ubl))
+        .routes(routes!(credit_notes::mark_credit_note_paid))
+        .routes(routes!(credit_notes::dispute_credit_note))
         .routes(routes!(api_keys::create_api_key, api_keys::list_api_keys))
         .routes(routes!(api_keys::get_api_key, api_keys::revoke_api_key))
         .routes(routes!(einvoices::validate_einvoice))
+        .routes(routes!(einvoices::import_einvoice))
         .routes(routes!(errors::list_errors))
         .routes(routes!(errors::get_error))
         .routes(routes!(health::healthz))

@@ -168,12 +168,18 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.migrate_through(i64::MAX).await
+    }
+
+    /// Applies the migrations up to version `through` only: for tests of upgrades.
+    #[doc(hidden)]
+    pub async fn migrate_through(&self, through: i64) -> Result<(), StoreError> {
         if let Some(gate) = &self.gate {
             // The SQLite writer may be parked in the gate; take it back for the migration.
             gate.release().await;
         }
         let mut conn = self.write.acquire().await?;
-        crate::migrate::run(&mut conn).await
+        crate::migrate::run(&mut conn, through).await
     }
 
     pub async fn close(&self) {

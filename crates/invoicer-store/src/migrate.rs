@@ -11,24 +11,53 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 use crate::StoreError;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "init", include_str!("../migrations/0001_init.sql")),
+/// One migration: the same SQL for both dialects, or one per dialect.
+enum Sql {
+    Shared(&'static str),
+    PerDialect {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+}
+
+const MIGRATIONS: &[(i64, &str, Sql)] = &[
+    (
+        1,
+        "init",
+        Sql::Shared(include_str!("../migrations/0001_init.sql")),
+    ),
     (
         2,
         "einvoice",
-        include_str!("../migrations/0002_einvoice.sql"),
+        Sql::Shared(include_str!("../migrations/0002_einvoice.sql")),
+    ),
+    (
+        3,
+        "incoming",
+        Sql::PerDialect {
+            sqlite: include_str!("../migrations/sqlite/0003_incoming.sql"),
+            postgres: include_str!("../migrations/postgres/0003_incoming.sql"),
+        },
     ),
 ];
 
-pub async fn run(conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+/// Applies every migration up to `through` (all of them with `i64::MAX`).
+pub async fn run(conn: &mut sqlx::AnyConnection, through: i64) -> Result<(), StoreError> {
+    let postgres = crate::is_postgres(conn);
     let migrations: Vec<Migration> = MIGRATIONS
         .iter()
+        .filter(|(version, _, _)| *version <= through)
         .map(|(version, name, sql)| {
+            let text = match sql {
+                Sql::Shared(text) => *text,
+                Sql::PerDialect { postgres: text, .. } if postgres => *text,
+                Sql::PerDialect { sqlite, .. } => *sqlite,
+            };
             Migration::new(
                 *version,
                 Cow::Borrowed(*name),
                 MigrationType::Simple,
-                Cow::Borrowed(*sql),
+                Cow::Borrowed(text),
                 false,
             )
         })

@@ -8,7 +8,7 @@ use invoicer_api_types::{
     list::{InvoiceListQuery, ListOut},
 };
 use invoicer_app::{credit_notes, invoices};
-use invoicer_domain::invoice::Kind;
+use invoicer_domain::invoice::{Action, Kind};
 
 use super::list_out;
 use crate::{
@@ -67,4 +67,42 @@ pub async fn get_credit_note_ubl(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     super::ubl_response(&state, auth.tenant, Kind::CreditNote, &id).await
+}
+
+/// Mark a credit note paid: its amount was paid out (ours) or received back (an incoming one).
+#[utoipa::path(post, path = "/v1/credit_notes/{id}/mark_paid", tag = "credit_notes", operation_id = "mark_credit_note_paid",
+    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn mark_credit_note_paid(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    let note = invoices::transition(
+        &state.db,
+        auth.tenant,
+        Kind::CreditNote,
+        &id,
+        Action::MarkPaid,
+    )
+    .await?;
+    Ok(Json(InvoiceOut::from(&note)))
+}
+
+/// Dispute a received credit note.
+#[utoipa::path(post, path = "/v1/credit_notes/{id}/dispute", tag = "credit_notes", operation_id = "dispute_credit_note",
+    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn dispute_credit_note(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    let note = invoices::transition(
+        &state.db,
+        auth.tenant,
+        Kind::CreditNote,
+        &id,
+        Action::Dispute,
+    )
+    .await?;
+    Ok(Json(InvoiceOut::from(&note)))
 }

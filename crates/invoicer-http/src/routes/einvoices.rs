@@ -1,11 +1,13 @@
-use invoicer_api_types::einvoice::ValidationReportOut;
+use axum::{extract::State, http::StatusCode};
+use invoicer_api_types::{einvoice::ValidationReportOut, invoice::InvoiceOut};
 use invoicer_app::AppError;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::{
-    extract::{Auth, Json, Query, Read, Xml},
+    extract::{Auth, Json, Query, Read, Write, Xml},
     problem::ApiError,
+    state::AppState,
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -34,4 +36,34 @@ pub async fn validate_einvoice(
         return Err(AppError::validation_failed(&report, "The document").into());
     }
     Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The business that received the document. Default: the one whose `peppol_id` or `vat_id`
+    /// is the document's buyer's.
+    pub business_id: Option<String>,
+}
+
+/// Import a received UBL 2.1 Invoice or CreditNote as an incoming document.
+///
+/// The document is validated first (a fatal finding answers 400 `validation_failed` and creates
+/// nothing), then kept with its own number, dates and parties, and its bytes as received
+/// (`GET …/ubl`). Its lifecycle is `received` → `paid` or `disputed`. The same document (same
+/// issuer, number and issue date) imported again answers 409 `document_already_imported`.
+#[utoipa::path(post, path = "/v1/einvoices/import", tag = "einvoices", operation_id = "import_einvoice",
+    params(ImportQuery),
+    request_body(content = String, content_type = "application/xml", description = "A UBL 2.1 Invoice or CreditNote"),
+    responses((status = 201, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn import_einvoice(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Query(q): Query<ImportQuery>,
+    Xml(body): Xml,
+) -> Result<(StatusCode, Json<InvoiceOut>), ApiError> {
+    let document =
+        invoicer_app::imports::import(&state.db, auth.tenant, &body, q.business_id.as_deref())
+            .await?;
+    Ok((StatusCode::CREATED, Json(InvoiceOut::from(&document))))
 }

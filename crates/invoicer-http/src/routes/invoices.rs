@@ -74,7 +74,7 @@ async fn act(
     id: String,
     action: Action,
 ) -> Result<Json<InvoiceOut>, ApiError> {
-    let invoice = invoices::transition(&state.db, auth.tenant, &id, action).await?;
+    let invoice = invoices::transition(&state.db, auth.tenant, Kind::Invoice, &id, action).await?;
     Ok(Json(InvoiceOut::from(&invoice)))
 }
 
@@ -105,7 +105,18 @@ pub async fn get_invoice_ubl(
     super::ubl_response(&state, auth.tenant, Kind::Invoice, &id).await
 }
 
-/// Mark an issued invoice paid.
+/// Dispute a received invoice: it stays unpaid until the dispute is settled.
+#[utoipa::path(post, path = "/v1/invoices/{id}/dispute", tag = "invoices", operation_id = "dispute_invoice",
+    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+pub async fn dispute_invoice(
+    State(state): State<AppState>,
+    auth: Auth<Write>,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceOut>, ApiError> {
+    act(state, auth, id, Action::Dispute).await
+}
+
+/// Mark an issued or received invoice paid.
 #[utoipa::path(post, path = "/v1/invoices/{id}/mark_paid", tag = "invoices", operation_id = "mark_invoice_paid",
     params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn mark_invoice_paid(

@@ -109,3 +109,24 @@ pub async fn get_with_customer(
         .map_err(|e| StoreError::Corrupt(format!("customer_archived: {e}")))?;
     Ok(Some((from_row(&row)?, customer_archived.map(|a| a != 0))))
 }
+
+/// Businesses of the tenant addressed by this Peppol id or VAT id (either may be absent).
+pub async fn find_by_identity(
+    conn: &mut Conn,
+    tenant: Tenant,
+    peppol_id: Option<&str>,
+    vat_id: Option<&str>,
+) -> Result<Vec<Business>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM businesses WHERE account_id = $1 AND environment = $2 \
+         AND (peppol_id = $3 OR vat_id = $4) ORDER BY id LIMIT 10"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(tenant.account_id.to_string())
+        .bind(tenant.environment.as_str())
+        .bind(peppol_id.map(str::to_owned))
+        .bind(vat_id.map(str::to_owned))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -1,6 +1,7 @@
 use invoicer_domain::{
     invoice::{
-        Content, Delivery, Invoice, Kind, Parties, PaymentMeans, PrecedingInvoice, Status, Terms,
+        Content, Delivery, Direction, Invoice, Kind, Parties, PaymentMeans, PrecedingInvoice,
+        Status, Terms,
     },
     tenant::Tenant,
 };
@@ -15,7 +16,7 @@ use crate::{
     Conn, StoreError,
 };
 
-const COLUMNS: &str = "id, account_id, environment, kind, business_id, customer_id, credited_invoice_id, status, \
+const COLUMNS: &str = "id, account_id, environment, kind, direction, stated_totals, business_id, customer_id, credited_invoice_id, status, \
                        number, currency, issue_date, due_date, terms, content, payable, parties, ubl_sha256, \
                        issued_at, paid_at, voided_at, created_at, updated_at";
 
@@ -48,8 +49,10 @@ fn from_row(row: &AnyRow) -> Result<Invoice, StoreError> {
     Ok(Invoice {
         id: codec::get_uuid(row, "id")?,
         kind,
+        direction: codec::parse_enum::<Direction>("direction", &codec::get_str(row, "direction")?)?,
+        stated_totals: codec::get_opt_json(row, "stated_totals")?,
         business_id: codec::get_uuid(row, "business_id")?,
-        customer_id: codec::get_uuid(row, "customer_id")?,
+        customer_id: codec::get_opt_uuid(row, "customer_id")?,
         credited_invoice_id: codec::get_opt_uuid(row, "credited_invoice_id")?,
         status: codec::parse_enum::<Status>("status", &codec::get_str(row, "status")?)?,
         number: codec::get_opt_str(row, "number")?,
@@ -109,7 +112,7 @@ const MUTABLE: [&str; 16] = [
 
 fn bind_mutable<'q>(q: AnyQuery<'q>, i: &Invoice) -> Result<AnyQuery<'q>, StoreError> {
     Ok(q.bind(i.business_id.to_string())
-        .bind(i.customer_id.to_string())
+        .bind(i.customer_id.map(|c| c.to_string()))
         .bind(i.status.as_str())
         .bind(i.number.clone())
         .bind(i.content.currency.code().to_owned())
@@ -127,9 +130,10 @@ fn bind_mutable<'q>(q: AnyQuery<'q>, i: &Invoice) -> Result<AnyQuery<'q>, StoreE
 }
 
 pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), StoreError> {
-    let placeholders: Vec<String> = (1..=MUTABLE.len() + 6).map(|n| format!("${n}")).collect();
+    let placeholders: Vec<String> = (1..=MUTABLE.len() + 9).map(|n| format!("${n}")).collect();
     let sql = format!(
-        "INSERT INTO invoices ({}, id, account_id, environment, kind, credited_invoice_id, created_at) VALUES ({})",
+        "INSERT INTO invoices ({}, id, account_id, environment, kind, credited_invoice_id, created_at, \
+         direction, stated_totals, counterparty_key) VALUES ({})",
         MUTABLE.join(", "),
         placeholders.join(", ")
     );
@@ -140,6 +144,14 @@ pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), 
         .bind(kind_str(i.kind))
         .bind(i.credited_invoice_id.map(|u| u.to_string()))
         .bind(codec::ts(i.created_at))
+        .bind(i.direction.as_str())
+        .bind(
+            i.stated_totals
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+        )
+        .bind(i.counterparty_key())
         .execute(conn)
         .await?;
     Ok(())
@@ -205,7 +217,7 @@ pub async fn find_by_number(
 ) -> Result<Vec<Invoice>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM invoices WHERE account_id = $1 AND environment = $2 AND kind = $3 AND number = $4 \
-         ORDER BY id LIMIT 2"
+         AND direction = 'outgoing' ORDER BY id LIMIT 2"
     );
     let rows = sqlx::query(&sql)
         .bind(tenant.account_id.to_string())
@@ -220,6 +232,7 @@ pub async fn find_by_number(
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub status: Option<Status>,
+    pub direction: Option<Direction>,
     pub customer_id: Option<Uuid>,
     pub business_id: Option<Uuid>,
     pub issue_date_from: Option<time::Date>,
@@ -248,6 +261,9 @@ pub async fn list(
     };
     if let Some(s) = filter.status {
         and("status =", s.as_str().to_owned());
+    }
+    if let Some(d) = filter.direction {
+        and("direction =", d.as_str().to_owned());
     }
     if let Some(c) = filter.customer_id {
         and("customer_id =", c.to_string());
@@ -348,4 +364,26 @@ pub async fn get_ubl(
         Some(row) => codec::get_opt_str(&row, "ubl")?,
         None => None,
     })
+}
+
+/// The received document of this business with the same issuer, kind, number and issue date.
+pub async fn find_received(
+    conn: &mut Conn,
+    tenant: Tenant,
+    i: &Invoice,
+) -> Result<Option<Uuid>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id FROM invoices WHERE account_id = $1 AND environment = $2 AND business_id = $3 AND kind = $4 \
+         AND direction = 'incoming' AND counterparty_key = $5 AND number = $6 AND issue_date = $7",
+    )
+    .bind(tenant.account_id.to_string())
+    .bind(tenant.environment.as_str())
+    .bind(i.business_id.to_string())
+    .bind(kind_str(i.kind))
+    .bind(i.counterparty_key())
+    .bind(i.number.clone())
+    .bind(i.terms.issue_date.map(codec::date))
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| codec::get_uuid(&r, "id")).transpose()
 }

@@ -10,6 +10,7 @@ mod cli;
 mod credit_notes;
 mod einvoices;
 mod envelope;
+mod imports;
 mod invoices;
 mod numbering;
 mod openapi;
