@@ -5,6 +5,7 @@
 pub mod api_key;
 pub mod catalog;
 pub mod decimal;
+pub mod document;
 pub mod einvoice;
 pub mod invoice;
 pub mod item;
