@@ -76,6 +76,17 @@ pub struct Bounds {
     pub allow_negative: bool,
 }
 
+impl Bounds {
+    /// The same bounds, negatives allowed: an allowance or charge on a credited (negative)
+    /// line, or a negative correction, as received documents carry them.
+    pub const fn signed(self) -> Bounds {
+        Bounds {
+            allow_negative: true,
+            ..self
+        }
+    }
+}
+
 /// Unit prices and allowance/charge amounts: below 10^12, up to 6 decimals, never negative.
 pub const PRICE: Bounds = Bounds {
     int_digits: 12,

@@ -100,6 +100,8 @@ fn invoice(lines: usize) -> Invoice {
         business_id: Default::default(),
         customer_id: Default::default(),
         credited_invoice_id: None,
+        direction: Default::default(),
+        stated_totals: None,
         status: Status::Issued,
         number: text("INV-2026-000042"),
         terms: Terms {

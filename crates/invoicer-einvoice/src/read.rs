@@ -728,8 +728,8 @@ impl Reader {
             },
             None => None,
         };
-        let amount = self.required_decimal(e, "cbc:Amount", money::AMOUNT, "The amount");
-        let base_amount = self.opt_decimal(e, "cbc:BaseAmount", money::PRICE);
+        let amount = self.required_decimal(e, "cbc:Amount", money::AMOUNT.signed(), "The amount");
+        let base_amount = self.opt_decimal(e, "cbc:BaseAmount", money::PRICE.signed());
         let percentage = self.opt_decimal(e, "cbc:MultiplierFactorNumeric", money::PERCENT);
         let (vat, exemption) = match breakdown {
             Some(breakdown) => {

@@ -130,6 +130,8 @@ fn document(kind: Kind, seller: &str, buyer: &str) -> Invoice {
         business_id: Default::default(),
         customer_id: Default::default(),
         credited_invoice_id: None,
+        direction: Default::default(),
+        stated_totals: None,
         status: Status::Issued,
         number: text(if credit_note {
             "CN-2026-000001"

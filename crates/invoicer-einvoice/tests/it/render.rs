@@ -187,6 +187,8 @@ fn issued(kind: Kind, number: &str, terms: Terms, content: Content, parties: Par
         business_id: Default::default(),
         customer_id: Default::default(),
         credited_invoice_id: None,
+        direction: Default::default(),
+        stated_totals: None,
         status: Status::Issued,
         number: text(number),
         terms,
@@ -1384,7 +1386,11 @@ proptest! {
             if xml.len() < 40_000 { xml.as_str() } else { "(long)" },
             describe(&report)
         );
-        prop_assert_eq!(render(&document).expect("renders"), xml);
+        prop_assert_eq!(render(&document).expect("renders"), xml.clone());
+        // Read back, the document states the totals ours computed, to the cent.
+        let read = invoicer_einvoice::read(xml.as_bytes()).expect("reads back");
+        prop_assert_eq!(read.stated, totals::compute(&document.content));
+        prop_assert_eq!(read.payable_rounding, Decimal::ZERO);
     }
 }
 
