@@ -64,6 +64,8 @@ async fn the_readme_walkthrough_works_verbatim() {
         "\"read\"",
         "\"rule\": \"",
         "\"fatal\": 0",
+        "\"direction\": \"incoming\"",
+        "\"disputed\"",
     ] {
         assert!(
             stdout.contains(expected),
