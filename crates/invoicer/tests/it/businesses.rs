@@ -10,6 +10,7 @@ use crate::{
 both!(
     a_business_is_created_and_read_back,
     business_fields_are_checked_against_their_formats,
+    peppol_ids_are_checked_by_their_scheme,
     a_patch_changes_only_what_it_names,
     a_patch_with_nothing_updatable_is_no_valid_fields,
     archiving_keeps_the_business_readable_but_frozen,
@@ -58,6 +59,44 @@ async fn business_fields_are_checked_against_their_formats(app: &TestApp) {
         ]
     );
     assert_eq!(app.get("/v1/businesses").await.body["data"], json!([]));
+}
+
+async fn peppol_ids_are_checked_by_their_scheme(app: &TestApp) {
+    // Each field error names the rule that failed.
+    for (id, code) in [
+        ("0088:5790000435969", "invalid_check_digit"), // GLN mod-10
+        ("0192:987654324", "invalid_check_digit"),     // Norwegian organisation number mod-11
+        ("0208:0123456788", "invalid_check_digit"),    // Belgian enterprise number mod-97
+        ("0106:1234567", "invalid_length"),            // Dutch KvK: 8 digits
+        ("1234:5790000435968", "unknown_scheme"),      // not on the Peppol EAS list
+        ("9930:FR123456789", "invalid_format"),        // 9930 is a German VAT id
+        ("971500000001", "invalid_format"),            // no scheme at all
+    ] {
+        let resp = app
+            .post(
+                "/v1/customers",
+                json!({"name": "X", "country": "NO", "peppol_id": id}),
+            )
+            .await;
+        assert_problem(&resp, 400, "invalid_request");
+        assert_eq!(resp.body["errors"][0]["field"], "peppol_id", "{id}");
+        assert_eq!(resp.body["errors"][0]["code"], code, "{id}");
+    }
+    for id in [
+        "0088:5790000435968",
+        "0192:987654325",
+        "0208:0123456749",
+        "9930:DE123456789",
+        "0196:6204830369",
+    ] {
+        let resp = app
+            .post(
+                "/v1/customers",
+                json!({"name": "X", "country": "NO", "peppol_id": id}),
+            )
+            .await;
+        assert_eq!(resp.ok(201)["peppol_id"], id);
+    }
 }
 
 async fn a_patch_changes_only_what_it_names(app: &TestApp) {
