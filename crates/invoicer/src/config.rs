@@ -61,6 +61,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+    /// Write an issued invoice or credit note, in the JSON the API returns for it
+    /// (`GET /v1/invoices/{id}`), as its UBL 2.1 e-invoice on stdout. Exit status 1 when the
+    /// result breaks a fatal rule (nothing is written), 2 when the file cannot be read or is not
+    /// such a document.
+    Render {
+        /// The JSON file; `-` reads stdin.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,4 +1,5 @@
-//! The one binary: `serve`, `migrate`, `keys`.
+//! The one binary: `serve`, `migrate`, `keys`, `accounts`, and `validate` and `render`, which
+//! need no database.
 
 mod config;
 
@@ -6,6 +7,7 @@ mod config;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod render;
 mod validate;
 
 use std::net::SocketAddr;
@@ -25,6 +27,9 @@ async fn main() -> std::process::ExitCode {
     if let Command::Validate { files, format } = &cli.command {
         // Needs no database.
         return validate::run(files, *format);
+    }
+    if let Command::Render { file } = &cli.command {
+        return render::run(file);
     }
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -97,7 +102,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Keys(command) => run_keys(&db, command).await,
         Command::Accounts(command) => run_accounts(&db, command).await,
-        Command::Validate { .. } => unreachable!("validate runs without a database, before this"),
+        Command::Validate { .. } | Command::Render { .. } => {
+            unreachable!("validate and render run without a database, before this")
+        }
     }
 }
 

@@ -47,7 +47,7 @@ fn json_line(file: &std::path::Path, r: &ValidationReportOut) -> serde_json::Val
     })
 }
 
-fn text(file: &std::path::Path, r: &ValidationReportOut) -> String {
+pub(crate) fn text(file: &std::path::Path, r: &ValidationReportOut) -> String {
     let verdict = if r.fatal > 0 { "INVALID" } else { "valid" };
     let mut s = format!(
         "{}: {verdict} ({} fatal, {} warning{}; {})\n",
