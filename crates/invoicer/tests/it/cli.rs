@@ -1,5 +1,5 @@
-//! The binary's own commands: keys for bootstrap and recovery, migrate, and a clean stop on
-//! SIGTERM.
+//! The binary's own commands: keys for bootstrap and recovery, migrate, a clean stop on SIGTERM,
+//! and validate and render, which work on files.
 
 use std::process::Command;
 
@@ -242,4 +242,162 @@ fn validate_reports_per_file_and_sets_the_exit_status() {
         Some(2),
         "an unreadable file"
     );
+}
+
+/// Runs `invoicer render` with `args`, giving it `stdin`.
+fn render(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::{io::Write, process::Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_invoicer"))
+        .arg("render")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the invoicer binary");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// An issued invoice with more than the minimum: a due date, a note that needs escaping, an
+/// order reference, delivery, a second line with an allowance by percentage and item ids, a
+/// document charge and a prepaid amount.
+async fn issued_in_full(app: &crate::support::TestApp) -> serde_json::Value {
+    use serde_json::json;
+    let mut body = app.invoice_body().await;
+    body["due_date"] = json!("2026-03-31");
+    body["note"] = json!("Thanks & see you <soon>");
+    body["purchase_order"] = json!("PO-9");
+    body["delivery"] = json!({"date": "2026-02-27", "country": "DE",
+        "address": {"line1": "Hafenstraße 1", "city": "Hamburg", "postal_code": "20457"}});
+    body["line_items"].as_array_mut().unwrap().push(json!({
+        "description": "Travel", "quantity": "2", "unit_price": "40.10", "vat_category": "S",
+        "vat_rate": "21", "seller_item_id": "TRV-1",
+        "classifications": [{"list_id": "STI", "code": "60100000"}],
+        "allowances_charges": [{"kind": "allowance", "percentage": "10", "reason": "Loyalty"}]
+    }));
+    body["allowances_charges"] = json!([{"kind": "charge", "amount": "15.00", "reason_code": "FC",
+        "vat_category": "S", "vat_rate": "21"}]);
+    body["prepaid_amount"] = json!("50.00");
+    let draft = app.post("/v1/invoices", body).await.ok(201).clone();
+    let id = draft["id"].as_str().unwrap();
+    app.post(&format!("/v1/invoices/{id}/issue"), json!({}))
+        .await
+        .ok(200)
+        .clone()
+}
+
+#[tokio::test]
+async fn render_writes_the_ubl_the_api_serves_from_the_json_it_serves() {
+    use crate::support::{Store, TestApp};
+    let app = TestApp::spawn(Store::Sqlite).await;
+    let mut documents = Vec::new();
+    for invoice in [app.issued().await, issued_in_full(&app).await] {
+        let id = invoice["id"].as_str().unwrap().to_owned();
+        let note = app
+            .post(
+                "/v1/credit_notes",
+                serde_json::json!({"invoice_id": id, "payment_terms": "Refunded within 14 days"}),
+            )
+            .await
+            .ok(201)
+            .clone();
+        let note_id = note["id"].as_str().unwrap().to_owned();
+        for path in [
+            format!("/v1/invoices/{id}"),
+            format!("/v1/credit_notes/{note_id}"),
+        ] {
+            let json = app.get(&path).await.ok(200).to_string();
+            let ubl = app.get(&format!("{path}/ubl")).await;
+            assert_eq!(ubl.status, 200, "{}", ubl.text);
+            documents.push((path, json, ubl.text));
+        }
+    }
+    app.finish().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (path, json, ubl)) in documents.iter().enumerate() {
+        let file = dir.path().join(format!("{i}.json"));
+        std::fs::write(&file, json).unwrap();
+        let out = render(&[file.to_str().unwrap()], b"");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{path}: {stderr}");
+        assert!(
+            out.stdout == ubl.as_bytes(),
+            "{path}: the same document renders to the same bytes:\n{}\n---\n{ubl}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let (path, json, ubl) = &documents[2];
+    let out = render(&["-"], json.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{path} on stdin");
+    assert!(out.stdout == ubl.as_bytes(), "{path} on stdin");
+}
+
+#[tokio::test]
+async fn render_refuses_a_draft_a_document_a_rule_would_refuse_and_an_unreadable_file() {
+    use crate::support::{Store, TestApp};
+    let app = TestApp::spawn(Store::Sqlite).await;
+    let draft = app.draft().await;
+    let issued = app.issued().await;
+    let issued = app
+        .get(&format!("/v1/invoices/{}", issued["id"].as_str().unwrap()))
+        .await
+        .ok(200)
+        .clone();
+    app.finish().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, json: &serde_json::Value| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, json.to_string()).unwrap();
+        let out = render(&[file.to_str().unwrap()], b"");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(out.stdout.is_empty(), "{name}: nothing on stdout");
+        (out.status.code(), stderr)
+    };
+
+    let (code, stderr) = run("draft.json", &draft);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("number: Only an issued document can be rendered")
+            && stderr.contains("seller: Only an issued document"),
+        "{stderr}"
+    );
+
+    let mut no_endpoint = issued.clone();
+    no_endpoint["buyer"]["peppol_id"] = serde_json::Value::Null;
+    let (code, stderr) = run("no-endpoint.json", &no_endpoint);
+    assert_eq!(code, Some(1), "a fatal finding: {stderr}");
+    assert!(
+        stderr.contains("PEPPOL-EN16931-R010") && stderr.contains("/Invoice"),
+        "the rule and where: {stderr}"
+    );
+
+    let mut exempt = issued.clone();
+    exempt["line_items"][0]["vat_category"] = "E".into();
+    exempt["line_items"][0]["vat_rate"] = "0".into();
+    let (code, stderr) = run("exempt.json", &exempt);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line_items[0].vat_exemption_reason:"),
+        "{stderr}"
+    );
+
+    let mut mistyped = issued.clone();
+    mistyped["line_items"][0]["quantity"] = true.into();
+    mistyped["seller"]["country"] = 31.into();
+    let (code, stderr) = run("mistyped.json", &mistyped);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line_items[0].quantity:") && stderr.contains("seller.country:"),
+        "every value of the wrong type, at its path: {stderr}"
+    );
+
+    let out = render(&["/no/such/file.json"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be read"));
+    let out = render(&["-"], b"<Invoice/>");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not JSON"));
 }
