@@ -905,7 +905,7 @@ fn german_payment_means(means: &PaymentMeans, v: &mut Violations) {
 
 /// DE-R-018: every line of the payment terms that starts with `#` is a well-formed SKONTO term,
 /// and the text goes on to a line break after the last `#…#` run, as the artefact tests it.
-fn skonto_terms_ok(text: &str) -> bool {
+pub fn skonto_terms_ok(text: &str) -> bool {
     let term_lines: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -996,12 +996,26 @@ fn xpath_number(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::{
         invoice::{Card, Delivery, Line, Mandate, PayeeAccount, VatRounding},
         money::Currency,
         totals,
         validation::FieldError,
     };
+
+    #[test]
+    fn skonto_lines_are_recognised() {
+        assert!(skonto_line("#SKONTO#TAGE=7#PROZENT=2.00#"));
+        assert!(skonto_line(
+            "#SKONTO#TAGE=7#PROZENT=2.00#BASISBETRAG=-10.00#"
+        ));
+        assert!(!skonto_line("#SKONTO#TAGE=7#PROZENT=2#"));
+        assert!(!skonto_line("#SKONTO#TAGE=7#PROZENT=2.00"));
+        assert!(skonto_terms_ok("#SKONTO#TAGE=7#PROZENT=2.00#\n"));
+        assert!(!skonto_terms_ok("#SKONTO#TAGE=7#PROZENT=2.00#"));
+        assert!(skonto_terms_ok("30 days net"));
+    }
 
     fn party(country: &str) -> Identity {
         Identity {

@@ -7,7 +7,7 @@ use super::peppol::Context;
 use super::xpath::{any_raw_eq, string_value};
 use super::Out;
 use crate::decimal;
-use crate::tree::{normalize, Doc, El};
+use crate::tree::{Doc, El};
 
 /// Categories for which a German seller must show a VAT or tax number (DE-R-016).
 const TAXED_CATEGORIES: &[&str] = &["S", "Z", "E", "AE", "K", "G", "L", "M"];
@@ -355,72 +355,11 @@ fn is_email(s: &str) -> bool {
         && labels.iter().all(|l| label(l))
 }
 
-/// DE-R-018: every line of the first payment terms note that starts with `#` is a well-formed
-/// SKONTO term, and the note goes on to a line break after the last `#…#` term.
+/// DE-R-018 on the first payment terms note; the check itself is the domain's, which issuing
+/// uses too.
 fn skonto_terms_ok(root: El<'_, '_>) -> bool {
-    let Some(note) = root.find("cac:PaymentTerms/cbc:Note") else {
-        return true;
-    };
-    let text = string_value(note);
-    let term_lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .filter(|l| normalize(l).starts_with('#'))
-        .collect();
-    if term_lines.is_empty() {
-        return true;
-    }
-    // tokenize(., '#.+#')[last()]: what follows the last `#…#` run. `.` stops at line ends,
-    // so each line's run goes from its first `#` to its last one (two or more apart).
-    let mut tail_start = 0;
-    let mut offset = 0;
-    for segment in text.split(['\n', '\r']) {
-        if let (Some(first), Some(last)) = (segment.find('#'), segment.rfind('#')) {
-            if last >= first + 2 {
-                tail_start = offset + last + 1;
-            }
-        }
-        offset += segment.len() + 1;
-    }
-    let tail = &text[tail_start.min(text.len())..];
-    // matches(tail, '^\s*\n'): the whitespace the tail starts with includes a line break.
-    let leading = &tail[..tail.len() - tail.trim_start().len()];
-    let tail_ok = leading.contains('\n');
-    term_lines.iter().all(|l| skonto_line(&normalize(l))) && tail_ok
-}
-
-/// `#(SKONTO)#TAGE=([0-9]+#PROZENT=[0-9]+\.[0-9]{2})(#BASISBETRAG=-?[0-9]+\.[0-9]{2})?#$`,
-/// unanchored at the start.
-fn skonto_line(line: &str) -> bool {
-    fn digits(s: &str) -> usize {
-        s.bytes().take_while(u8::is_ascii_digit).count()
-    }
-    fn amount(s: &str) -> Option<&str> {
-        let n = digits(s);
-        let rest = s.get(n..)?.strip_prefix('.')?;
-        (n > 0 && digits(rest) >= 2).then(|| &rest[2..])
-    }
-    line.match_indices("#SKONTO#TAGE=").any(|(at, m)| {
-        let rest = &line[at + m.len()..];
-        let n = digits(rest);
-        if n == 0 {
-            return false;
-        }
-        let Some(rest) = rest[n..].strip_prefix("#PROZENT=") else {
-            return false;
-        };
-        let Some(rest) = amount(rest) else {
-            return false;
-        };
-        if rest == "#" {
-            return true;
-        }
-        let Some(rest) = rest.strip_prefix("#BASISBETRAG=") else {
-            return false;
-        };
-        let rest = rest.strip_prefix('-').unwrap_or(rest);
-        amount(rest) == Some("#")
-    })
+    root.find("cac:PaymentTerms/cbc:Note")
+        .is_none_or(|note| invoicer_domain::national::skonto_terms_ok(&string_value(note)))
 }
 
 #[cfg(test)]
@@ -440,15 +379,5 @@ mod tests {
         assert!(!is_email("a@b"));
         assert!(!is_email("a..b@example.de"));
         assert!(!is_email("a@-x.de"));
-    }
-
-    #[test]
-    fn skonto_lines_are_recognised() {
-        assert!(skonto_line("#SKONTO#TAGE=7#PROZENT=2.00#"));
-        assert!(skonto_line(
-            "#SKONTO#TAGE=7#PROZENT=2.00#BASISBETRAG=-10.00#"
-        ));
-        assert!(!skonto_line("#SKONTO#TAGE=7#PROZENT=2#"));
-        assert!(!skonto_line("#SKONTO#TAGE=7#PROZENT=2.00"));
     }
 }

@@ -77,15 +77,7 @@ pub async fn mark_credit_note_paid(
     auth: Auth<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceOut>, ApiError> {
-    let note = invoices::transition(
-        &state.db,
-        auth.tenant,
-        Kind::CreditNote,
-        &id,
-        Action::MarkPaid,
-    )
-    .await?;
-    Ok(Json(InvoiceOut::from(&note)))
+    super::invoices::act(state, auth, Kind::CreditNote, id, Action::MarkPaid).await
 }
 
 /// Dispute a received credit note.
@@ -96,13 +88,5 @@ pub async fn dispute_credit_note(
     auth: Auth<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceOut>, ApiError> {
-    let note = invoices::transition(
-        &state.db,
-        auth.tenant,
-        Kind::CreditNote,
-        &id,
-        Action::Dispute,
-    )
-    .await?;
-    Ok(Json(InvoiceOut::from(&note)))
+    super::invoices::act(state, auth, Kind::CreditNote, id, Action::Dispute).await
 }

@@ -68,13 +68,15 @@ pub async fn update_invoice(
     Ok(Json(InvoiceOut::from(&invoice)))
 }
 
-async fn act(
+/// Applies a lifecycle action to an invoice or credit note.
+pub(super) async fn act(
     state: AppState,
     auth: Auth<Write>,
+    kind: Kind,
     id: String,
     action: Action,
 ) -> Result<Json<InvoiceOut>, ApiError> {
-    let invoice = invoices::transition(&state.db, auth.tenant, Kind::Invoice, &id, action).await?;
+    let invoice = invoices::transition(&state.db, auth.tenant, kind, &id, action).await?;
     Ok(Json(InvoiceOut::from(&invoice)))
 }
 
@@ -86,7 +88,7 @@ pub async fn issue_invoice(
     auth: Auth<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceOut>, ApiError> {
-    act(state, auth, id, Action::Issue).await
+    act(state, auth, Kind::Invoice, id, Action::Issue).await
 }
 
 /// The issued invoice as a UBL 2.1 Peppol BIS Billing 3.0 e-invoice.
@@ -113,7 +115,7 @@ pub async fn dispute_invoice(
     auth: Auth<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceOut>, ApiError> {
-    act(state, auth, id, Action::Dispute).await
+    act(state, auth, Kind::Invoice, id, Action::Dispute).await
 }
 
 /// Mark an issued or received invoice paid.
@@ -124,7 +126,7 @@ pub async fn mark_invoice_paid(
     auth: Auth<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceOut>, ApiError> {
-    act(state, auth, id, Action::MarkPaid).await
+    act(state, auth, Kind::Invoice, id, Action::MarkPaid).await
 }
 
 /// Void a draft or issued invoice.
@@ -135,5 +137,5 @@ pub async fn void_invoice(
     auth: Auth<Write>,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceOut>, ApiError> {
-    act(state, auth, id, Action::Void).await
+    act(state, auth, Kind::Invoice, id, Action::Void).await
 }
