@@ -153,9 +153,9 @@ pub struct CreditNoteIn {
     /// Id or number of the invoice credited.
     pub invoice_id: Option<String>,
     pub issue_date: Option<String>,
-    /// When the credit is to be paid out. A credit note needs this or `payment_terms`; the
-    /// invoice's payment terms serve when neither is given.
+    /// When the credit is to be paid out, if it is due by a date.
     pub due_date: Option<String>,
+    /// Default: the invoice's payment terms.
     pub payment_terms: Option<String>,
     pub note: Option<String>,
     pub line_items: Option<Vec<LineItemIn>>,
