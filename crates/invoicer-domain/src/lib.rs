@@ -1,5 +1,6 @@
 //! The invoicing domain: pure and synchronous. No IO, no async, no wire formats.
 
+pub mod admin_token;
 pub mod api_key;
 pub mod codelists;
 pub mod invoice;
@@ -9,6 +10,7 @@ pub mod national;
 pub mod numbering;
 pub mod participant;
 pub mod party;
+pub mod plan;
 pub mod tenant;
 mod text_enum;
 pub mod time_text;
