@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
             postgres: include_str!("../migrations/postgres/0003_incoming.sql"),
         },
     ),
+    (
+        4,
+        "plans",
+        Sql::Shared(include_str!("../migrations/0004_plans.sql")),
+    ),
 ];
 
 /// Applies every migration up to `through` (all of them with `i64::MAX`).

@@ -116,3 +116,38 @@ async fn documents_stored_before_the_incoming_migration_read_back_whole_after_it
         .await;
     assert!(orphan.is_err(), "the rebuilt table lost its foreign key");
 }
+
+#[tokio::test]
+async fn accounts_from_before_plans_are_on_the_self_hosted_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("plans.db").display()
+    );
+    let db = Db::connect(&DbConfig::new(url)).await.unwrap();
+    db.migrate_through(3).await.unwrap();
+    {
+        let mut tx = db.begin().await.unwrap();
+        (&mut *tx)
+            .execute(
+                "INSERT INTO accounts (id, name, billing_status, created_at) VALUES \
+                 ('0190d3c4-0000-7000-8000-000000000001', 'A', 'past_due', '2026-01-01T00:00:00.000Z')",
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    db.migrate().await.unwrap();
+    let account = invoicer_store::repo::accounts::get(
+        &mut db.read().await.unwrap(),
+        Uuid::parse_str(ACCOUNT).unwrap(),
+    )
+    .await
+    .unwrap()
+    .expect("the account survives");
+    assert_eq!(account.plan, invoicer_domain::plan::SELF_HOSTED);
+    assert_eq!(
+        account.billing_status,
+        invoicer_domain::tenant::BillingStatus::PastDue
+    );
+}

@@ -108,3 +108,21 @@ pub async fn revoke(
     .await?;
     get(conn, tenant, id).await
 }
+
+/// How many of an account's keys, in both environments, still work at `now`: neither revoked
+/// nor expired.
+pub async fn count_usable(
+    conn: &mut Conn,
+    account_id: Uuid,
+    now: time::OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM api_keys WHERE account_id = $1 AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > $2)",
+    )
+    .bind(account_id.to_string())
+    .bind(codec::ts(now))
+    .fetch_one(conn)
+    .await?;
+    Ok(u64::try_from(codec::get_i64(&row, "n")?).unwrap_or_default())
+}

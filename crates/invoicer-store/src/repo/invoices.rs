@@ -387,3 +387,23 @@ pub async fn find_received(
     .await?;
     row.map(|r| codec::get_uuid(&r, "id")).transpose()
 }
+
+/// How many invoices an account created (outgoing ones: not credit notes, not imports) in
+/// `[from, until)`, in both environments.
+pub async fn count_created(
+    conn: &mut Conn,
+    account_id: Uuid,
+    from: time::OffsetDateTime,
+    until: time::OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM invoices WHERE account_id = $1 AND kind = 'invoice' \
+         AND direction = 'outgoing' AND created_at >= $2 AND created_at < $3",
+    )
+    .bind(account_id.to_string())
+    .bind(codec::ts(from))
+    .bind(codec::ts(until))
+    .fetch_one(conn)
+    .await?;
+    Ok(u64::try_from(codec::get_i64(&row, "n")?).unwrap_or_default())
+}
