@@ -62,7 +62,7 @@ catalog! {
     ApiKeyExpired = "api_key_expired", 401, "API key expired",
         "The key passed its `expires_at`. Create a new key.";
     PaymentRequired = "payment_required", 402, "Payment required",
-        "The account's subscription is past due. Settle it to continue using the API; nothing is read or written until then.";
+        "The account's subscription is past due. Reads (GET) still work, so its data can be exported; every other request is refused, and changes nothing, until the account is active again. Settle it to continue.";
     InsufficientScope = "insufficient_scope", 403, "Insufficient scope",
         "The key lacks the scope this operation needs (`read`, `write` or `admin`); `detail` names it. Use a key that has it.";
     IpNotAllowed = "ip_not_allowed", 403, "IP address not allowed",

@@ -18,6 +18,7 @@ pub struct Principal {
     pub tenant: Tenant,
     pub key_id: Uuid,
     pub scopes: Vec<Scope>,
+    pub billing_status: BillingStatus,
 }
 
 impl Principal {
@@ -34,6 +35,19 @@ impl Principal {
             ))
         }
     }
+
+    /// Refuses a request that would change anything while the account is past due; reads stay
+    /// open, so a customer can still export its data.
+    pub fn require_paid(&self) -> AppResult<()> {
+        if self.billing_status == BillingStatus::PastDue {
+            return Err(AppError::new(
+                ErrorCode::PaymentRequired,
+                "The account's subscription is past due: it can still read (GET), but nothing \
+                 else until it is settled.",
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn list(scopes: &[Scope]) -> String {
@@ -45,6 +59,8 @@ fn list(scopes: &[Scope]) -> String {
 }
 
 /// Checks a presented key: format, existence, revocation, expiry, then the caller's address.
+/// Whether the account is paid up is asked of the principal ([`Principal::require_paid`]), for
+/// writes only.
 pub async fn authenticate(db: &Db, presented: &str, client_ip: IpAddr) -> AppResult<Principal> {
     let key = PlainKey::parse(presented)
         .map_err(|e| AppError::new(ErrorCode::InvalidApiKeyFormat, e.message))?;
@@ -89,12 +105,6 @@ pub async fn authenticate(db: &Db, presented: &str, client_ip: IpAddr) -> AppRes
             format!("Requests from {client_ip} are not in this key's allowed_ips."),
         ));
     }
-    if billing == BillingStatus::PastDue {
-        return Err(AppError::new(
-            ErrorCode::PaymentRequired,
-            "The account's subscription is past due; settle it to continue using the API.",
-        ));
-    }
     Ok(Principal {
         tenant: Tenant {
             account_id: stored.account_id,
@@ -102,6 +112,7 @@ pub async fn authenticate(db: &Db, presented: &str, client_ip: IpAddr) -> AppRes
         },
         key_id: stored.id,
         scopes: stored.scopes,
+        billing_status: billing,
     })
 }
 

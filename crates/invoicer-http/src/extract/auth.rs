@@ -5,7 +5,7 @@ use std::{
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
-    http::{header, request::Parts},
+    http::{header, request::Parts, Method},
 };
 use invoicer_api_types::ErrorCode;
 use invoicer_app::auth::{authenticate, Principal};
@@ -63,6 +63,10 @@ impl<S: RequiredScope + Send + Sync> FromRequestParts<AppState> for Auth<S> {
         );
         span.record("environment", principal.tenant.environment.as_str());
         principal.require(S::SCOPE)?;
+        // A past-due account can still read (and so export its data); nothing else.
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            principal.require_paid()?;
+        }
         Ok(Auth(principal, PhantomData))
     }
 }

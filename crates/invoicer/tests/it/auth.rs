@@ -19,7 +19,7 @@ both!(
     an_expired_key_is_api_key_expired,
     a_key_without_the_scope_is_insufficient_scope,
     a_key_used_outside_its_allowlist_is_ip_not_allowed,
-    a_past_due_account_is_payment_required,
+    a_past_due_account_can_read_but_not_write,
 );
 
 async fn a_request_without_a_key_is_missing_api_key(app: &TestApp) {
@@ -143,16 +143,35 @@ async fn a_key_used_outside_its_allowlist_is_ip_not_allowed(app: &TestApp) {
     assert_eq!(app.get_as(&secret, "/v1/invoices").await.status, 200);
 }
 
-async fn a_past_due_account_is_payment_required(app: &TestApp) {
+async fn a_past_due_account_can_read_but_not_write(app: &TestApp) {
     use invoicer_domain::tenant::BillingStatus;
+    let business = app.business().await;
+    let path = format!("/v1/businesses/{}", business["id"].as_str().unwrap());
     invoicer_app::accounts::set_billing_status(&app.db, app.account_id, BillingStatus::PastDue)
         .await
         .unwrap();
-    assert_problem(&app.get("/v1/invoices").await, 402, "payment_required");
+    // Reads still work, whatever scope they need, so the customer can export its data.
+    assert_eq!(app.get("/v1/businesses").await.ok(200)["data"][0], business);
+    assert_eq!(app.get(&path).await.ok(200)["archived"], false);
+    assert_eq!(
+        app.get("/v1/api_keys").await.ok(200)["data"][0]["revoked_at"],
+        json!(null)
+    );
+    // Anything else is refused, even a POST that stores nothing.
     let resp = app
         .post(
             "/v1/businesses",
             json!({"legal_name": "Acme", "country": "NL"}),
+        )
+        .await;
+    assert_problem(&resp, 402, "payment_required");
+    let resp = app.patch(&path, json!({"legal_name": "Renamed"})).await;
+    assert_problem(&resp, 402, "payment_required");
+    let resp = app
+        .send(
+            app.req(Method::POST, "/v1/einvoices/validate")
+                .header("content-type", "application/xml")
+                .body("<Invoice/>"),
         )
         .await;
     assert_problem(&resp, 402, "payment_required");
@@ -161,7 +180,7 @@ async fn a_past_due_account_is_payment_required(app: &TestApp) {
         .unwrap();
     assert_eq!(
         app.get("/v1/businesses").await.ok(200)["data"],
-        json!([]),
+        json!([business]),
         "nothing was written while past due"
     );
 }

@@ -22,7 +22,8 @@ async fn keys_are_created_listed_and_revoked_from_the_cli() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("invoicer serve"));
 
     let (server, bootstrap) = start_server(&url, true);
-    assert!(bootstrap.unwrap().starts_with("inv_test_"));
+    let bootstrap = bootstrap.unwrap();
+    assert!(bootstrap.starts_with("inv_test_"));
     let created = invoicer(
         &url,
         &[
@@ -74,7 +75,15 @@ async fn keys_are_created_listed_and_revoked_from_the_cli() {
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 402);
+    assert_eq!(resp.status(), 200, "a past-due account still reads");
+    let resp = client
+        .post(format!("{}/v1/customers", server.base))
+        .bearer_auth(&bootstrap)
+        .json(&serde_json::json!({"name": "Globex", "country": "DE"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 402, "but it writes nothing");
     assert!(invoicer(&url, &["accounts", "billing-status", "active"])
         .status
         .success());
