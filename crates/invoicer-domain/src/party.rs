@@ -41,6 +41,7 @@ pub fn parse_participant_id(text: &str) -> Result<String, Invalid> {
 
 pub fn parse_email(text: &str) -> Result<String, Invalid> {
     let t = text.trim();
+    crate::validation::characters(t)?;
     let ok = t.len() <= 254
         && !t.contains(char::is_whitespace)
         && matches!(t.split_once('@'), Some((local, domain))
@@ -76,6 +77,10 @@ mod tests {
         assert!(parse_participant_id("12:971500000001").is_err());
         assert!(parse_email("billing@example.com").is_ok());
         assert!(parse_email("billing@example").is_err());
+        assert_eq!(
+            parse_email("bill\u{0}ing@example.com").unwrap_err().code,
+            "invalid_characters"
+        );
         assert!(parse_country("DE").is_ok());
     }
 }

@@ -91,15 +91,7 @@ pub fn text(value: &str, max: usize) -> Result<String, Invalid> {
     if trimmed.is_empty() {
         return Err(Invalid::new("blank", "Must not be blank."));
     }
-    // Documents are rendered as XML, which cannot carry most control characters at all.
-    if trimmed.chars().any(|c| {
-        (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
-    }) {
-        return Err(Invalid::new(
-            "invalid_characters",
-            "Must not contain control characters other than tab and line breaks.",
-        ));
-    }
+    characters(trimmed)?;
     if trimmed.chars().count() > max {
         return Err(Invalid::new(
             "too_long",
@@ -107,4 +99,50 @@ pub fn text(value: &str, max: usize) -> Result<String, Invalid> {
         ));
     }
     Ok(trimmed.to_owned())
+}
+
+/// Whether `c` may be stored: documents are rendered as XML, which cannot carry most control
+/// characters at all (and PostgreSQL's text cannot hold NUL).
+pub fn is_allowed_character(c: char) -> bool {
+    !((c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+/// Refuses text holding a character [`is_allowed_character`] refuses; every stored text passes
+/// here, through [`text`] or its own format check.
+pub fn characters(value: &str) -> Result<(), Invalid> {
+    if value.chars().all(is_allowed_character) {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "invalid_characters",
+            "Must not contain control characters other than tab and line breaks.",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_refuses_what_xml_cannot_carry() {
+        assert_eq!(text(" Acme\tBV\r\n ", 10).unwrap(), "Acme\tBV");
+        for bad in [
+            "a\u{0}b",
+            "a\u{1}",
+            "\u{1F}x",
+            "x\u{7F}",
+            "x\u{85}y",
+            "x\u{FFFE}",
+            "x\u{FFFF}",
+        ] {
+            assert_eq!(
+                text(bad, 10).unwrap_err().code,
+                "invalid_characters",
+                "{bad:?}"
+            );
+        }
+        assert_eq!(text(" \t ", 10).unwrap_err().code, "blank");
+        assert!(characters("Zoë 𝄞 \u{FFFD}").is_ok());
+    }
 }

@@ -89,6 +89,14 @@ pub(crate) fn parse(xml: &[u8]) -> Result<Doc<'_>, Rejection> {
             "the document is not valid UTF-8 (only UTF-8 is accepted)",
         )
     })?;
+    if let Some(at) = xml::first_non_char(text) {
+        return Err(malformed(
+            xml,
+            bom + at,
+            "a character XML does not allow (a control character other than tab and line breaks, \
+             or U+FFFE / U+FFFF)",
+        ));
+    }
     let mut tokens = Tokenizer::new(text);
     let bad = |e: xml::Error| malformed(xml, bom + e.offset, e.what);
 

@@ -352,6 +352,25 @@ pub(crate) fn unescape(raw: &str) -> Result<Cow<'_, str>, Error> {
     Ok(Cow::Owned(out))
 }
 
+/// XML 1.0's `Char` production: what a document may hold, raw or by reference (a `char` is
+/// never a surrogate).
+pub(crate) fn is_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+/// The byte offset of the first character in `text` that XML 1.0 does not allow.
+pub(crate) fn first_non_char(text: &str) -> Option<usize> {
+    // Every such character is a C0 control byte or starts with 0xEF (U+FFFE, U+FFFF), so most
+    // bytes are passed over without decoding.
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().find_map(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => None,
+        0..=0x1F => Some(i),
+        0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => Some(i),
+        _ => None,
+    })
+}
+
 /// A character reference body, `#38` or `#x26`, as the character it names; `None` for
 /// anything else, including references to characters XML does not allow.
 fn character(name: &str) -> Option<char> {
@@ -364,7 +383,7 @@ fn character(name: &str) -> Option<char> {
         return None;
     }
     let c = char::from_u32(u32::from_str_radix(digits, radix).ok()?)?;
-    let allowed = matches!(c, '\t' | '\n' | '\r') || c >= ' ';
+    let allowed = is_char(c);
     allowed.then_some(c)
 }
 
@@ -452,6 +471,16 @@ mod tests {
     }
 
     #[test]
+    fn characters_xml_does_not_allow_are_found_raw() {
+        assert_eq!(first_non_char("<a>Zoë\t𝄞\r\n\u{FFFD}</a>"), None);
+        assert_eq!(first_non_char("<a>x\u{0}</a>"), Some(4));
+        assert_eq!(first_non_char("\u{1}"), Some(0));
+        assert_eq!(first_non_char("ab\u{FFFE}"), Some(2));
+        assert_eq!(first_non_char("ab\u{FFFF}"), Some(2));
+        assert_eq!(first_non_char("\u{FFFD}\u{EFFF}"), None);
+    }
+
+    #[test]
     fn only_predefined_and_character_references_are_replaced() {
         assert_eq!(
             unescape("a&lt;&gt;&amp;&apos;&quot;&#65;&#x42;").unwrap(),
@@ -465,6 +494,7 @@ mod tests {
             "&#x0;",
             "&#1;",
             "&#xD800;",
+            "&#xFFFE;",
             "&#99999999999;",
         ] {
             assert!(unescape(bad).is_err(), "{bad}");

@@ -57,6 +57,29 @@ fn malformed_xml_is_reported_with_line_and_column() {
 }
 
 #[test]
+fn characters_xml_does_not_allow_are_malformed_xml_raw_or_referenced() {
+    let ns = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2";
+    for text in [
+        "A\u{0}B",
+        "\u{1}",
+        "x\u{1F}",
+        "x\u{FFFE}",
+        "x\u{FFFF}",
+        "&#0;",
+        "&#x1;",
+        "&#xFFFF;",
+    ] {
+        let xml = format!("<Invoice xmlns=\"{ns}\">\n<ID>{text}</ID></Invoice>");
+        let report = validate(xml.as_bytes());
+        assert_eq!(
+            report.findings[0].rule, "XML-MALFORMED",
+            "{text:?}: {report:?}"
+        );
+        assert!(report.findings[0].message.contains("line 2"), "{report:?}");
+    }
+}
+
+#[test]
 fn a_wrong_root_or_namespace_is_a_clear_finding() {
     assert_eq!(only_rule(b"<Invoice/>"), "UBL-ROOT");
     assert_eq!(
