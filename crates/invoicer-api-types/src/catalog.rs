@@ -61,6 +61,10 @@ catalog! {
         "The key was revoked and can no longer be used. Create a new key.";
     ApiKeyExpired = "api_key_expired", 401, "API key expired",
         "The key passed its `expires_at`. Create a new key.";
+    MissingAdminToken = "missing_admin_token", 401, "Admin token required",
+        "An `/admin/v1` route was called without the operator's token. Send `Authorization: Bearer` with the server's `INVOICER_ADMIN_TOKEN`; an API key is never accepted here.";
+    InvalidAdminToken = "invalid_admin_token", 401, "Invalid admin token",
+        "The token sent to an `/admin/v1` route is not the server's `INVOICER_ADMIN_TOKEN` (or is not sent with the Bearer scheme). Check the token the server was started with.";
     PaymentRequired = "payment_required", 402, "Payment required",
         "The account's subscription is past due. Reads (GET) still work, so its data can be exported; every other request is refused, and changes nothing, until the account is active again. Settle it to continue.";
     InsufficientScope = "insufficient_scope", 403, "Insufficient scope",
@@ -79,6 +83,8 @@ catalog! {
         "No credit note with this id or number exists in the key's account and environment.";
     ApiKeyNotFound = "api_key_not_found", 404, "API key not found",
         "No API key with this id exists in the key's account.";
+    AccountNotFound = "account_not_found", 404, "Account not found",
+        "No account with this id exists on this server (operator API).";
     ErrorCodeNotFound = "error_code_not_found", 404, "Error code not found",
         "There is no error code of this name. `/errors` lists them all.";
     MethodNotAllowed = "method_not_allowed", 405, "Method not allowed",

@@ -2,6 +2,7 @@
 //! of error codes. Parsing a request body into validated domain values happens here, once, with
 //! every failing field collected.
 
+pub mod account;
 pub mod api_key;
 pub mod catalog;
 pub mod decimal;

@@ -44,6 +44,17 @@ impl Modify for Security {
             "api_key_header",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
         );
+        components.add_security_scheme(
+            "admin_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The operator's INVOICER_ADMIN_TOKEN, for /admin/v1 only; never an API key.",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -176,6 +187,31 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
             ValidationFailed,
         ],
         "readyz" => &[ServiceUnavailable],
+        // The operator API; without an admin token configured, it answers route_not_found.
+        "create_account" | "list_accounts" => &[
+            MissingAdminToken,
+            InvalidAdminToken,
+            RouteNotFound,
+            InvalidRequest,
+            ServiceUnavailable,
+        ],
+        "get_account" | "get_account_usage" | "create_account_api_key" => &[
+            MissingAdminToken,
+            InvalidAdminToken,
+            RouteNotFound,
+            InvalidRequest,
+            AccountNotFound,
+            ServiceUnavailable,
+        ],
+        "update_account" => &[
+            MissingAdminToken,
+            InvalidAdminToken,
+            RouteNotFound,
+            InvalidRequest,
+            AccountNotFound,
+            NoValidFields,
+            ServiceUnavailable,
+        ],
         _ => &[],
     };
     codes.extend_from_slice(specific);
@@ -186,7 +222,8 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
 
 fn add_errors(operation: &mut Operation, has_body: bool) {
     let id = operation.operation_id.clone().unwrap_or_default();
-    let authenticated = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+    let authenticated =
+        operation.security.as_ref().is_some_and(|s| !s.is_empty()) && !is_operator(operation);
     let mut by_status: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
     for code in errors_of(&id, has_body, authenticated) {
         by_status.entry(code.status()).or_default().push(code);
@@ -213,6 +250,13 @@ fn add_errors(operation: &mut Operation, has_body: bool) {
     }
 }
 
+/// Whether an operation is the operator's (`/admin/v1`, the admin token) rather than a key
+/// holder's.
+fn is_operator(operation: &Operation) -> bool {
+    serde_json::to_value(&operation.security)
+        .is_ok_and(|security| security.to_string().contains("\"admin_token\""))
+}
+
 /// Adds every operation's error responses and both ways of sending a key.
 pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     for item in api.paths.paths.values_mut() {
@@ -225,8 +269,9 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
         ] {
             if let Some(op) = op.as_mut() {
                 let has_body = has_body && op.request_body.is_some();
+                let operator = is_operator(op);
                 if let Some(security) = op.security.as_mut() {
-                    if !security.is_empty() {
+                    if !security.is_empty() && !operator {
                         security.push(utoipa::openapi::security::SecurityRequirement::new::<
                             _,
                             _,

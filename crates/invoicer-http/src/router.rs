@@ -22,7 +22,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     openapi::{self, ApiDoc},
     problem::{self, Pending},
-    routes::{api_keys, businesses, credit_notes, customers, einvoices, errors, health, invoices},
+    routes::{
+        admin, api_keys, businesses, credit_notes, customers, einvoices, errors, health, invoices,
+    },
     state::AppState,
 };
 
@@ -73,6 +75,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(errors::get_error))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
+        .routes(routes!(admin::create_account, admin::list_accounts))
+        .routes(routes!(admin::get_account, admin::update_account))
+        .routes(routes!(admin::get_account_usage))
+        .routes(routes!(admin::create_account_api_key))
 }
 
 /// The finished OpenAPI document.
@@ -87,6 +93,21 @@ async fn route_not_found() -> Response {
         "No route matches this path; see /openapi.json.",
     )
     .into_response()
+}
+
+/// Without an admin token configured, the operator API does not exist: anything under
+/// `/admin/v1` answers exactly as an unknown route does.
+async fn hide_admin_without_token(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let admin = path == "/admin/v1" || path.starts_with("/admin/v1/");
+    if admin && state.admin_token.is_none() {
+        return route_not_found().await;
+    }
+    next.run(request).await
 }
 
 pub fn build(state: AppState) -> Router {
@@ -118,6 +139,10 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
 pub fn layered(router: Router<AppState>, state: AppState) -> Router {
     router
         .fallback(route_not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            hide_admin_without_token,
+        ))
         .layer(CatchPanicLayer::custom(problem::panic_response))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,3 +1,6 @@
+use std::sync::Arc;
+
+use invoicer_domain::{admin_token::AdminToken, plan::Plans};
 use invoicer_store::Db;
 
 /// What every handler can reach.
@@ -6,4 +9,8 @@ pub struct AppState {
     pub db: Db,
     /// Base of absolute URLs the server hands out (problem `type`s), without a trailing slash.
     pub public_url: String,
+    /// The configured plans, which accounts' plans are checked against.
+    pub plans: Arc<Plans>,
+    /// The operator's token; without one, no `/admin/v1` route exists.
+    pub admin_token: Option<AdminToken>,
 }

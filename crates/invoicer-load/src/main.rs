@@ -216,6 +216,8 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
     let app = invoicer_http::build(invoicer_http::AppState {
         db: db.clone(),
         public_url: format!("http://{addr}"),
+        plans: std::sync::Arc::new(invoicer_domain::plan::Plans::built_in()),
+        admin_token: None,
     });
     let server = tokio::spawn(async move {
         let _ = axum::serve(

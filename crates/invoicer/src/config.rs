@@ -1,9 +1,10 @@
 //! Configuration: one typed struct per command, each field a flag, an `INVOICER_*` variable and a
 //! default, checked at start with errors that name the variable.
 
-use std::net::SocketAddr;
+use std::{fmt, net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use invoicer_domain::{admin_token::AdminToken, plan::Plans};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +32,10 @@ pub struct Global {
     /// Log lines as human-readable text or as JSON objects.
     #[arg(long, env = "INVOICER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+    /// A TOML file of plans (the shape of the built-in `crates/invoicer-domain/plans.toml`).
+    /// Default: the built-in plans.
+    #[arg(long, env = "INVOICER_PLANS", global = true)]
+    pub plans: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,6 +91,29 @@ pub struct Serve {
     /// Default: `http://` and the listen address.
     #[arg(long, env = "INVOICER_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The operator's token for the `/admin/v1` API, at least 32 characters; prefer the
+    /// variable to the flag. Default: none, and then the admin API does not exist.
+    #[arg(long, env = "INVOICER_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<Secret>,
+}
+
+/// A secret from the command line or the environment. Taking it never fails, so no parse error
+/// can echo it, and its `Debug` never prints it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,9 +155,21 @@ pub enum Accounts {
     Create {
         #[arg(long)]
         name: String,
+        /// One of the configured plans; default `basic`.
+        #[arg(long)]
+        plan: Option<String>,
     },
-    /// Set an account's billing status: `past_due` refuses every request with
-    /// `payment_required` until it is `active` again.
+    /// List the accounts, one JSON object per line.
+    List,
+    /// Put an account on another of the configured plans.
+    Plan {
+        plan: String,
+        /// The account; default: the first one.
+        #[arg(long)]
+        account: Option<uuid::Uuid>,
+    },
+    /// Set an account's billing status: a `past_due` account can still read (GET), and every
+    /// other request answers `payment_required` until it is `active` again.
     BillingStatus {
         /// active or past_due.
         status: String,
@@ -137,6 +177,24 @@ pub enum Accounts {
         #[arg(long)]
         account: Option<uuid::Uuid>,
     },
+    /// Print an account's usage against its plan, as JSON.
+    Usage {
+        /// The account; default: the first one.
+        #[arg(long)]
+        account: Option<uuid::Uuid>,
+    },
+}
+
+impl Global {
+    /// The configured plans: those of the file `INVOICER_PLANS` names, or the built-in ones.
+    pub fn plans(&self) -> anyhow::Result<Plans> {
+        let Some(path) = &self.plans else {
+            return Ok(Plans::built_in());
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("INVOICER_PLANS: cannot read {}: {e}", path.display()))?;
+        Plans::parse(&text).map_err(|e| anyhow::anyhow!("INVOICER_PLANS: {}: {e}", path.display()))
+    }
 }
 
 /// Normalises the database URL: a bare path is a SQLite file, and SQLite files are created when
@@ -177,5 +235,16 @@ impl Serve {
             anyhow::bail!("INVOICER_PUBLIC_URL: `{url}` must start with http:// or https://");
         }
         Ok(url.trim_end_matches('/').to_owned())
+    }
+
+    /// The admin token, checked; the message names the variable and never shows the value.
+    pub fn admin_token(&self) -> anyhow::Result<Option<AdminToken>> {
+        self.admin_token
+            .as_ref()
+            .map(|secret| {
+                AdminToken::new(&secret.0)
+                    .map_err(|e| anyhow::anyhow!("INVOICER_ADMIN_TOKEN: {}", e.message))
+            })
+            .transpose()
     }
 }

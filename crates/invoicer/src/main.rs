@@ -1,5 +1,5 @@
-//! The one binary: `serve`, `migrate`, `keys`, `accounts`, and `validate` and `render`, which
-//! need no database.
+//! The one binary: `serve`, `migrate`, `keys`, `accounts` (the operator's side, like `/admin/v1`),
+//! and `validate` and `render`, which need no database.
 
 mod config;
 
@@ -15,7 +15,10 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use clap::Parser;
 use config::{Accounts, Cli, Command, Keys, LogFormat};
-use invoicer_api_types::api_key::ApiKeyOut;
+use invoicer_api_types::{
+    account::{AccountIn, AccountOut, AccountPatch, UsageOut},
+    api_key::ApiKeyOut,
+};
 use invoicer_app::{accounts, keys};
 use invoicer_domain::{api_key::Environment, tenant::Tenant};
 use invoicer_store::{Db, DbConfig};
@@ -70,6 +73,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve(serve) => {
             let public_url = serve.public_url()?;
+            let admin_token = serve.admin_token()?;
+            let plans = cli.global.plans()?;
             if let Some(key) = keys::bootstrap(&db)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -80,15 +85,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "created the default account; its test key is the line above on stdout"
                 );
             }
+            let missing = accounts::plans_missing(&db, &plans)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if !missing.is_empty() {
+                anyhow::bail!(
+                    "INVOICER_PLANS: accounts are on plans the configured plans lack: {}; \
+                     define them, or move those accounts to another plan first",
+                    missing.join(", ")
+                );
+            }
             // Listen for SIGTERM before announcing readiness, so an early signal is not fatal.
             let shutdown = shutdown_signal()?;
             let listener = tokio::net::TcpListener::bind(serve.listen)
                 .await
                 .with_context(|| format!("INVOICER_LISTEN: cannot listen on {}", serve.listen))?;
-            tracing::info!(listen = %listener.local_addr()?, %public_url, backend = ?db.backend(), "serving");
+            tracing::info!(
+                listen = %listener.local_addr()?,
+                %public_url,
+                backend = ?db.backend(),
+                plans = %plans.names().join(","),
+                admin_api = admin_token.is_some(),
+                "serving"
+            );
             let app = invoicer_http::build(invoicer_http::AppState {
                 db: db.clone(),
                 public_url,
+                plans: std::sync::Arc::new(plans),
+                admin_token,
             });
             axum::serve(
                 listener,
@@ -101,7 +125,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys(command) => run_keys(&db, command).await,
-        Command::Accounts(command) => run_accounts(&db, command).await,
+        Command::Accounts(command) => run_accounts(&db, &cli.global.plans()?, command).await,
         Command::Validate { .. } | Command::Render { .. } => {
             unreachable!("validate and render run without a database, before this")
         }
@@ -181,25 +205,84 @@ async fn run_keys(db: &Db, command: Keys) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_accounts(db: &Db, command: Accounts) -> anyhow::Result<()> {
+async fn run_accounts(
+    db: &Db,
+    plans: &invoicer_domain::plan::Plans,
+    command: Accounts,
+) -> anyhow::Result<()> {
     let app_err = |e: invoicer_app::AppError| anyhow::anyhow!("{e}");
-    match command {
-        Accounts::Create { name } => {
-            let id = accounts::create_account(db, &name).await.map_err(app_err)?;
-            println!("{id}");
+    let account_or_default = |account: Option<uuid::Uuid>| async move {
+        match account {
+            Some(a) => Ok(a),
+            None => accounts::default_account(db).await.map_err(app_err),
         }
-        Accounts::BillingStatus { status, account } => {
-            let status: invoicer_domain::tenant::BillingStatus = status
-                .parse()
-                .map_err(|e: invoicer_domain::validation::Invalid| anyhow::anyhow!(e.message))?;
-            let account_id = match account {
-                Some(a) => a,
-                None => accounts::default_account(db).await.map_err(app_err)?,
+    };
+    match command {
+        Accounts::Create { name, plan } => {
+            let new = AccountIn {
+                name: Some(name),
+                plan,
+            }
+            .parse(plans)
+            .map_err(|v| anyhow::anyhow!("{v}"))?;
+            let account = accounts::create_account(db, new).await.map_err(app_err)?;
+            eprintln!("created account {} on plan {}", account.id, account.plan);
+            println!("{}", account.id);
+        }
+        Accounts::List => {
+            let mut page = invoicer_store::page::PageRequest {
+                limit: 100,
+                after: None,
             };
-            accounts::set_billing_status(db, account_id, status)
+            loop {
+                let list = accounts::list(db, page).await.map_err(app_err)?;
+                for a in &list.items {
+                    println!("{}", serde_json::to_string(&AccountOut::from(a))?);
+                }
+                match (list.has_more, list.items.last()) {
+                    (true, Some(last)) => page.after = Some(last.id),
+                    _ => break,
+                }
+            }
+        }
+        Accounts::Plan { plan, account } => {
+            let change = AccountPatch {
+                plan: Some(plan),
+                ..Default::default()
+            }
+            .parse(plans)
+            .map_err(|v| anyhow::anyhow!("{v}"))?;
+            let account_id = account_or_default(account).await?;
+            let account = accounts::update(db, account_id, change)
                 .await
                 .map_err(app_err)?;
-            eprintln!("account {account_id} is now {}", status.as_str());
+            eprintln!("account {account_id} is now on plan {}", account.plan);
+        }
+        Accounts::BillingStatus { status, account } => {
+            let change = AccountPatch {
+                billing_status: Some(status),
+                ..Default::default()
+            }
+            .parse(plans)
+            .map_err(|v| anyhow::anyhow!("{v}"))?;
+            let account_id = account_or_default(account).await?;
+            let account = accounts::update(db, account_id, change)
+                .await
+                .map_err(app_err)?;
+            eprintln!(
+                "account {account_id} is now {}",
+                account.billing_status.as_str()
+            );
+        }
+        Accounts::Usage { account } => {
+            let account_id = account_or_default(account).await?;
+            let (account, plan, usage) = accounts::usage(db, plans, account_id)
+                .await
+                .map_err(app_err)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&UsageOut::new(&account, &plan, &usage))?
+            );
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! One module per resource. Handlers are glue: extract the caller and the input, call one `app`
 //! operation, map the result to its wire type.
 
+pub mod admin;
 pub mod api_keys;
 pub mod businesses;
 pub mod credit_notes;

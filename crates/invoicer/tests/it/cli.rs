@@ -410,3 +410,292 @@ async fn render_refuses_a_draft_a_document_a_rule_would_refuse_and_an_unreadable
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not JSON"));
 }
+
+/// Runs the binary with more environment variables.
+fn invoicer_with(database_url: &str, env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_invoicer"))
+        .args(args)
+        .env("INVOICER_DATABASE_URL", database_url)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run the invoicer binary")
+}
+
+/// `invoicer serve` that is expected to refuse to start: its exit status and stderr.
+fn serve_refused(database_url: &str, env: &[(&str, &str)]) -> (bool, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_invoicer"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("INVOICER_DATABASE_URL", database_url)
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the invoicer binary");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve started although its configuration is wrong");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const GOLD_PLANS: &str = "[plans.self_hosted]\n[plans.gold]\nmax_api_keys = 5\n";
+
+#[test]
+fn accounts_are_created_put_on_plans_and_measured_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("accounts.db").display());
+    let ok = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let globex = ok(invoicer(&url, &["accounts", "create", "--name", "Globex"]));
+    let globex = globex.trim();
+    let initech = ok(invoicer(
+        &url,
+        &["accounts", "create", "--name", "Initech", "--plan", "pro"],
+    ));
+    let refused = invoicer(
+        &url,
+        &["accounts", "create", "--name", "X", "--plan", "gold"],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains(
+            "plan: `gold` is not a configured plan; allowed: basic, builder, pro, self_hosted, starter."
+        ),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    let list = |url: &str| -> Vec<serde_json::Value> {
+        ok(invoicer(url, &["accounts", "list"]))
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let listed = list(&url);
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["id"], globex);
+    assert_eq!(listed[0]["plan"], "basic");
+    assert_eq!(listed[1]["id"], initech.trim());
+    assert_eq!(listed[1]["plan"], "pro");
+
+    ok(invoicer(
+        &url,
+        &["accounts", "plan", "starter", "--account", globex],
+    ));
+    ok(invoicer(
+        &url,
+        &[
+            "accounts",
+            "billing-status",
+            "past_due",
+            "--account",
+            globex,
+        ],
+    ));
+    let listed = list(&url);
+    assert_eq!(listed[0]["plan"], "starter");
+    assert_eq!(listed[0]["billing_status"], "past_due");
+    let refused = invoicer(
+        &url,
+        &["accounts", "billing-status", "late", "--account", globex],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("allowed: active, past_due"));
+
+    // Without --account: the first account.
+    let usage: serde_json::Value =
+        serde_json::from_str(&ok(invoicer(&url, &["accounts", "usage"]))).unwrap();
+    assert_eq!(usage["account_id"], globex);
+    assert_eq!(usage["plan"], "starter");
+    assert_eq!(
+        usage["quotas"][0],
+        serde_json::json!({"resource": "invoices", "used": 0, "limit": null})
+    );
+    let missing = invoicer(
+        &url,
+        &[
+            "accounts",
+            "usage",
+            "--account",
+            "00000000-0000-7000-8000-000000000000",
+        ],
+    );
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("account_not_found"));
+
+    // The operator's own plans.
+    let plans = dir.path().join("plans.toml");
+    std::fs::write(&plans, GOLD_PLANS).unwrap();
+    let env = [("INVOICER_PLANS", plans.to_str().unwrap())];
+    let gold = ok(invoicer_with(
+        &url,
+        &env,
+        &["accounts", "create", "--name", "Gold", "--plan", "gold"],
+    ));
+    let usage = ok(invoicer_with(
+        &url,
+        &env,
+        &["accounts", "usage", "--account", gold.trim()],
+    ));
+    let usage: serde_json::Value = serde_json::from_str(&usage).unwrap();
+    assert_eq!(
+        usage["caps"][0],
+        serde_json::json!({"resource": "api_keys", "used": 0, "limit": 5})
+    );
+
+    std::fs::write(
+        &plans,
+        "[plans.self_hosted]\n[plans.gold]\nmax_api_keys = \"five\"\n",
+    )
+    .unwrap();
+    let bad = invoicer_with(&url, &env, &["accounts", "list"]);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success());
+    assert!(
+        stderr.contains("INVOICER_PLANS: ")
+            && stderr.contains("plan `gold`, field `max_api_keys`: must be a whole number"),
+        "{stderr}"
+    );
+    let absent = invoicer_with(
+        &url,
+        &[("INVOICER_PLANS", "/no/such/plans.toml")],
+        &["accounts", "list"],
+    );
+    assert!(String::from_utf8_lossy(&absent.stderr)
+        .contains("INVOICER_PLANS: cannot read /no/such/plans.toml"));
+}
+
+#[test]
+fn serve_refuses_a_weak_admin_token_and_plans_that_lack_an_account_s_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("start.db").display());
+    let weak = "short-and-secret";
+    let (started, stderr) = serve_refused(&url, &[("INVOICER_ADMIN_TOKEN", weak)]);
+    assert!(!started);
+    assert!(
+        stderr.contains("INVOICER_ADMIN_TOKEN: must be at least 32"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(weak), "the token was printed: {stderr}");
+    let (_, stderr) = serve_refused(
+        &url,
+        &[(
+            "INVOICER_ADMIN_TOKEN",
+            "inv_live_abcdefghijklmnopqrstuvwxyz012345",
+        )],
+    );
+    assert!(
+        stderr.contains("INVOICER_ADMIN_TOKEN: must not be an API key"),
+        "{stderr}"
+    );
+
+    assert!(invoicer(
+        &url,
+        &["accounts", "create", "--name", "Initech", "--plan", "pro"]
+    )
+    .status
+    .success());
+    let plans = dir.path().join("plans.toml");
+    std::fs::write(&plans, GOLD_PLANS).unwrap();
+    let (started, stderr) = serve_refused(&url, &[("INVOICER_PLANS", plans.to_str().unwrap())]);
+    assert!(!started);
+    assert!(
+        stderr.contains("INVOICER_PLANS: accounts are on plans the configured plans lack: pro"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn the_operator_creates_an_account_and_its_key_and_the_token_never_appears_in_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("admin.db").display());
+    let token = "operator-0123456789-abcdefghij-0123456789";
+    let (server, _) =
+        crate::support::start_server_with(&url, true, &[("INVOICER_ADMIN_TOKEN", token)]);
+    let client = reqwest::Client::new();
+    let account: serde_json::Value = client
+        .post(format!("{}/admin/v1/accounts", server.base))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"name": "Globex", "plan": "pro"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(account["plan"], "pro");
+    let key: serde_json::Value = client
+        .post(format!(
+            "{}/admin/v1/accounts/{}/api_keys",
+            server.base,
+            account["id"].as_str().unwrap()
+        ))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"environment": "live"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = key["secret"].as_str().unwrap();
+    assert!(secret.starts_with("inv_live_"), "{key}");
+    let status = client
+        .get(format!("{}/v1/invoices", server.base))
+        .bearer_auth(secret)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    let wrong = client
+        .get(format!("{}/admin/v1/accounts", server.base))
+        .bearer_auth(&token[1..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+
+    let logs = tokio::task::spawn_blocking(move || server.stop_and_collect_logs())
+        .await
+        .unwrap();
+    assert!(
+        logs.iter().any(|l| l["message"] == "response"),
+        "the requests were logged"
+    );
+    for line in logs.iter().map(|l| l.to_string()) {
+        assert!(
+            !line.contains(&token[1..]),
+            "the admin token leaked into the logs: {line}"
+        );
+        assert!(
+            !line.contains(&secret[9..]),
+            "a key leaked into the logs: {line}"
+        );
+    }
+
+    let help = Command::new(env!("CARGO_BIN_EXE_invoicer"))
+        .args(["serve", "--help"])
+        .env("INVOICER_ADMIN_TOKEN", token)
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("INVOICER_ADMIN_TOKEN") && !help.contains(token),
+        "{help}"
+    );
+}

@@ -2,6 +2,7 @@
 //! checks its whole envelope with `assert_problem(…, "code")`.
 
 const SOURCES: &[&str] = &[
+    include_str!("admin.rs"),
     include_str!("api_keys.rs"),
     include_str!("auth.rs"),
     include_str!("businesses.rs"),

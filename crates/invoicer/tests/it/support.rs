@@ -91,8 +91,39 @@ pub struct TestApp {
     /// A test-environment key with every scope.
     pub key: String,
     pub account_id: uuid::Uuid,
+    /// The operator's token, when the server has one.
+    pub admin_token: Option<String>,
     pub client: reqwest::Client,
     server: tokio::task::JoinHandle<()>,
+}
+
+/// The admin token of servers spawned with [`TestConfig::admin`].
+pub const ADMIN_TOKEN: &str = "test-operator-token-0123456789abcdef";
+
+/// A test server's configuration besides its database: by default the built-in plans and no
+/// admin token, as `invoicer serve` starts.
+pub struct TestConfig {
+    pub admin_token: Option<String>,
+    pub plans: invoicer_domain::plan::Plans,
+}
+
+impl Default for TestConfig {
+    fn default() -> Self {
+        Self {
+            admin_token: None,
+            plans: invoicer_domain::plan::Plans::built_in(),
+        }
+    }
+}
+
+impl TestConfig {
+    /// With the operator API, under [`ADMIN_TOKEN`].
+    pub fn admin() -> Self {
+        Self {
+            admin_token: Some(ADMIN_TOKEN.to_owned()),
+            ..Self::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -187,6 +218,21 @@ impl TestApp {
             axum::Router<invoicer_http::AppState>,
         ) -> axum::Router<invoicer_http::AppState>,
     ) -> TestApp {
+        Self::spawn_configured(store, TestConfig::default(), extra).await
+    }
+
+    /// Spawns the server with an admin token or plans of its own.
+    pub async fn spawn_with_config(store: Store, config: TestConfig) -> TestApp {
+        Self::spawn_configured(store, config, |router| router).await
+    }
+
+    async fn spawn_configured(
+        store: Store,
+        config: TestConfig,
+        extra: impl FnOnce(
+            axum::Router<invoicer_http::AppState>,
+        ) -> axum::Router<invoicer_http::AppState>,
+    ) -> TestApp {
         runtime_init();
         let test_db = TestDb::new(store).await;
         let db = Db::connect(&DbConfig::new(&test_db.url))
@@ -209,6 +255,10 @@ impl TestApp {
         let state = invoicer_http::AppState {
             db: db.clone(),
             public_url: format!("http://{addr}"),
+            plans: std::sync::Arc::new(config.plans),
+            admin_token: config.admin_token.as_deref().map(|t| {
+                invoicer_domain::admin_token::AdminToken::new(t).expect("a valid admin token")
+            }),
         };
         let app = invoicer_http::router::build_with(state, extra(axum::Router::new()));
         let server = tokio::spawn(async move {
@@ -225,9 +275,21 @@ impl TestApp {
             test_db,
             key,
             account_id,
+            admin_token: config.admin_token,
             client: reqwest::Client::new(),
             server,
         }
+    }
+
+    /// A request carrying the admin token.
+    pub fn admin(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let token = self
+            .admin_token
+            .as_deref()
+            .expect("a server spawned with TestConfig::admin()");
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -299,9 +361,14 @@ impl TestApp {
         scopes: &[&str],
     ) -> String {
         let account_id = if new_account {
-            invoicer_app::accounts::create_account(&self.db, "Other")
+            let new = invoicer_api_types::account::NewAccount {
+                name: "Other".into(),
+                plan: invoicer_domain::plan::SELF_HOSTED.into(),
+            };
+            invoicer_app::accounts::create_account(&self.db, new)
                 .await
                 .expect("account")
+                .id
         } else {
             self.account_id
         };
@@ -394,8 +461,31 @@ pub fn invoice_json(business_id: &Value, customer_id: &Value) -> Value {
 
 /// Declares tests that run once per store: `both!(name, …)` turns each `async fn name(app:
 /// TestApp)` into `name::sqlite` and `name::postgres`.
+///
+/// `both!(with config; …)` spawns each with `config()`, a `TestConfig` (e.g. with an admin token).
 #[macro_export]
 macro_rules! both {
+    (with $config:ident; $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                use $crate::support::{Store, TestApp};
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = TestApp::spawn_with_config(Store::Sqlite, super::$config()).await;
+                    super::$name(&app).await;
+                    app.finish().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let app = TestApp::spawn_with_config(Store::Postgres, super::$config()).await;
+                    super::$name(&app).await;
+                    app.finish().await;
+                }
+            }
+        )*
+    };
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
@@ -471,8 +561,18 @@ impl Drop for Server {
 
 /// Starts `invoicer serve` on port 0; returns it and the bootstrap key it printed, if any.
 pub fn start_server(database_url: &str, expect_key: bool) -> (Server, Option<String>) {
+    start_server_with(database_url, expect_key, &[])
+}
+
+/// [`start_server`] with more environment variables (`INVOICER_ADMIN_TOKEN`, `INVOICER_PLANS`).
+pub fn start_server_with(
+    database_url: &str,
+    expect_key: bool,
+    env: &[(&str, &str)],
+) -> (Server, Option<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_invoicer"))
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .envs(env.iter().copied())
         .env("INVOICER_DATABASE_URL", database_url)
         .env("INVOICER_LOG_FORMAT", "json")
         .env("INVOICER_LOG", "info,tower_http=debug")
