@@ -73,3 +73,50 @@ async fn the_readme_walkthrough_works_verbatim() {
         );
     }
 }
+
+/// The README's operator example, run verbatim against a server with an admin token (the line
+/// that makes one up is the reader's; the test's server has its own).
+#[tokio::test]
+async fn the_readme_operating_example_works_verbatim() {
+    let start = README.find("## Operating").expect("an operating section");
+    let end = README[start..]
+        .find("\n## The CLI")
+        .map_or(README.len(), |e| start + e);
+    let section = &README[start..end];
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("an sh block");
+    let script: String = block
+        .lines()
+        .filter(|l| !l.starts_with("export INVOICER_ADMIN_TOKEN="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("operating.db").display());
+    let token = "readme-operator-token-0123456789abcdef";
+    let (server, _) =
+        crate::support::start_server_with(&url, true, &[("INVOICER_ADMIN_TOKEN", token)]);
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("bash")
+            .args(["-c", &format!("set -euo pipefail\n{script}")])
+            .env("API", &server.base)
+            .env("INVOICER_ADMIN_TOKEN", token)
+            .output()
+            .expect("bash runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the operating example failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("inv_live_"), "{stdout}");
+    assert!(
+        stdout.contains("\"resource\": \"api_keys\"") && stdout.contains("\"limit\": 20"),
+        "{stdout}"
+    );
+}
