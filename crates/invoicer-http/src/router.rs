@@ -40,18 +40,15 @@ pub fn api() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(
             businesses::get_business,
-            businesses::update_business,
-            businesses::archive_business
+            businesses::update_business
         ))
+        .routes(routes!(businesses::archive_business))
         .routes(routes!(
             customers::create_customer,
             customers::list_customers
         ))
-        .routes(routes!(
-            customers::get_customer,
-            customers::update_customer,
-            customers::archive_customer
-        ))
+        .routes(routes!(customers::get_customer, customers::update_customer))
+        .routes(routes!(customers::archive_customer))
         .routes(routes!(invoices::create_invoice, invoices::list_invoices))
         .routes(routes!(invoices::get_invoice, invoices::update_invoice))
         .routes(routes!(invoices::issue_invoice))
@@ -68,7 +65,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(credit_notes::mark_credit_note_paid))
         .routes(routes!(credit_notes::dispute_credit_note))
         .routes(routes!(api_keys::create_api_key, api_keys::list_api_keys))
-        .routes(routes!(api_keys::get_api_key, api_keys::revoke_api_key))
+        .routes(routes!(api_keys::get_api_key))
+        .routes(routes!(api_keys::revoke_api_key))
         .routes(routes!(einvoices::validate_einvoice))
         .routes(routes!(einvoices::import_einvoice))
         .routes(routes!(errors::list_errors))

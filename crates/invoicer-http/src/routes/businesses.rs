@@ -67,7 +67,7 @@ pub async fn update_business(
 }
 
 /// Archive a business: it stays readable but takes no new invoices.
-#[utoipa::path(delete, path = "/v1/businesses/{id}", tag = "businesses", operation_id = "archive_business",
+#[utoipa::path(post, path = "/v1/businesses/{id}/archive", tag = "businesses", operation_id = "archive_business",
     params(("id" = String, Path)), responses((status = 200, body = BusinessOut)), security(("api_key" = [])))]
 pub async fn archive_business(
     State(state): State<AppState>,

@@ -67,7 +67,7 @@ pub async fn update_customer(
 }
 
 /// Archive a customer: it stays readable but cannot be invoiced.
-#[utoipa::path(delete, path = "/v1/customers/{id}", tag = "customers", operation_id = "archive_customer",
+#[utoipa::path(post, path = "/v1/customers/{id}/archive", tag = "customers", operation_id = "archive_customer",
     params(("id" = String, Path)), responses((status = 200, body = CustomerOut)), security(("api_key" = [])))]
 pub async fn archive_customer(
     State(state): State<AppState>,

@@ -72,7 +72,8 @@ async fn an_unknown_key_id_is_api_key_not_found(app: &TestApp) {
         "api_key_not_found",
     );
     assert_problem(
-        &app.delete(&format!("/v1/api_keys/{id}")).await,
+        &app.post(&format!("/v1/api_keys/{id}/revoke"), json!({}))
+            .await,
         404,
         "api_key_not_found",
     );

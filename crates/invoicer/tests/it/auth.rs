@@ -71,7 +71,7 @@ async fn a_revoked_key_is_api_key_revoked(app: &TestApp) {
     let created = app.post("/v1/api_keys", json!({"name": "temp"})).await;
     let secret = created.ok(201)["secret"].as_str().unwrap().to_owned();
     assert_eq!(app.get_as(&secret, "/v1/invoices").await.status, 200);
-    app.delete(&format!("/v1/api_keys/{}", created.id()))
+    app.post(&format!("/v1/api_keys/{}/revoke", created.id()), json!({}))
         .await
         .ok(200);
     assert_problem(

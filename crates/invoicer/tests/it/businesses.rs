@@ -143,7 +143,12 @@ async fn a_patch_with_nothing_updatable_is_no_valid_fields(app: &TestApp) {
 async fn archiving_keeps_the_business_readable_but_frozen(app: &TestApp) {
     let body = app.invoice_body().await;
     let path = format!("/v1/businesses/{}", body["business_id"].as_str().unwrap());
-    assert_eq!(app.delete(&path).await.ok(200)["archived"], true);
+    assert_eq!(
+        app.post(&format!("{path}/archive"), json!({}))
+            .await
+            .ok(200)["archived"],
+        true
+    );
     assert_eq!(app.get(&path).await.ok(200)["archived"], true);
     assert_problem(
         &app.patch(&path, json!({"email": "x@y.example"})).await,
@@ -171,7 +176,9 @@ async fn customers_follow_the_same_rules(app: &TestApp) {
     assert_eq!(error_fields(&resp), vec!["name", "email"]);
     let mut body = app.invoice_body().await;
     body["customer_id"] = c["id"].clone();
-    app.delete(&path).await.ok(200);
+    app.post(&format!("{path}/archive"), json!({}))
+        .await
+        .ok(200);
     assert_problem(
         &app.patch(&path, json!({"name": "x"})).await,
         409,
@@ -192,7 +199,8 @@ async fn unknown_parties_are_not_found(app: &TestApp) {
         "business_not_found",
     );
     assert_problem(
-        &app.delete(&format!("/v1/customers/{id}")).await,
+        &app.post(&format!("/v1/customers/{id}/archive"), json!({}))
+            .await,
         404,
         "customer_not_found",
     );

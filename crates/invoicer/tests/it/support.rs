@@ -334,10 +334,6 @@ impl TestApp {
         self.send(self.req(Method::PATCH, path).json(&body)).await
     }
 
-    pub async fn delete(&self, path: &str) -> Resp {
-        self.send(self.req(Method::DELETE, path)).await
-    }
-
     pub async fn get_as(&self, key: &str, path: &str) -> Resp {
         self.send(self.client.get(self.url(path)).bearer_auth(key))
             .await

@@ -52,8 +52,8 @@ async fn no_route_crosses_accounts_or_environments(app: &TestApp) {
             "business_not_found",
         ),
         (
-            Method::DELETE,
-            format!("/v1/businesses/{b}"),
+            Method::POST,
+            format!("/v1/businesses/{b}/archive"),
             None,
             "business_not_found",
         ),
@@ -70,8 +70,8 @@ async fn no_route_crosses_accounts_or_environments(app: &TestApp) {
             "customer_not_found",
         ),
         (
-            Method::DELETE,
-            format!("/v1/customers/{c}"),
+            Method::POST,
+            format!("/v1/customers/{c}/archive"),
             None,
             "customer_not_found",
         ),
@@ -144,8 +144,8 @@ async fn no_route_crosses_accounts_or_environments(app: &TestApp) {
             "api_key_not_found",
         ),
         (
-            Method::DELETE,
-            format!("/v1/api_keys/{k}"),
+            Method::POST,
+            format!("/v1/api_keys/{k}/revoke"),
             None,
             "api_key_not_found",
         ),
