@@ -101,8 +101,7 @@ pub struct DeclaredTotalsIn {
     pub tolerance: Option<DecimalIn>,
 }
 
-/// Create or update a draft invoice. On create, `business_id`, `customer_id` and at least one
-/// line item are required; on update send only what changes (`line_items` replaces all lines).
+/// Create a draft invoice. The same fields, all optional, edit a draft (`InvoicePatch`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct InvoiceIn {
@@ -201,6 +200,33 @@ impl CreditNoteIn {
     }
 }
 
+/// A document in a path: its UUID or, once issued, its number (`INV-2026-000001`).
+pub struct DocumentRef;
+
+impl utoipa::PartialSchema for DocumentRef {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(invoicer_domain::numbering::NUMBER_PATTERN))
+                    .examples(["INV-2026-000001"]),
+            )
+            .description(Some("A UUID, or the number of an issued document."))
+            .into()
+    }
+}
+
+impl ToSchema for DocumentRef {}
+
 /// A validated invoice, not yet stored. `currency: None` means the business's default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewInvoice {
@@ -241,6 +267,18 @@ pub struct NewCreditNote {
 fn parse_uuid(text: &str) -> Result<Uuid, Invalid> {
     Uuid::parse_str(text)
         .map_err(|_| Invalid::new("invalid_id", format!("`{text}` is not a UUID.")))
+}
+
+/// A document's id or, once issued, its number (`INV-2026-000001`).
+fn parse_document_ref(text: String) -> Result<String, Invalid> {
+    if Uuid::try_parse(&text).is_ok() || invoicer_domain::numbering::looks_like_number(&text) {
+        Ok(text)
+    } else {
+        Err(Invalid::new(
+            "invalid_id",
+            format!("`{text}` is neither a UUID nor a document number like INV-2026-000001."),
+        ))
+    }
 }
 
 fn opt_text(v: &mut Violations, field: &str, value: &Option<String>) -> Option<String> {
@@ -362,13 +400,18 @@ fn parse_allowance_charge(
     let vat = if document_level {
         parse_vat(v, path, &ac.vat_category, &ac.vat_rate)
     } else {
-        if ac.vat_category.is_some()
-            || ac.vat_rate.is_some()
-            || ac.vat_exemption_reason.is_some()
-            || ac.vat_exemption_reason_code.is_some()
-        {
+        let given = [
+            ("vat_category", ac.vat_category.is_some()),
+            ("vat_rate", ac.vat_rate.is_some()),
+            ("vat_exemption_reason", ac.vat_exemption_reason.is_some()),
+            (
+                "vat_exemption_reason_code",
+                ac.vat_exemption_reason_code.is_some(),
+            ),
+        ];
+        for (field, _) in given.iter().filter(|(_, present)| *present) {
             v.push(
-                format!("{path}vat_category"),
+                format!("{path}{field}"),
                 "not_allowed",
                 "Line allowances and charges take the line's VAT; omit vat_category, vat_rate and the exemption.",
             );
@@ -793,7 +836,8 @@ impl InvoiceIn {
 impl CreditNoteIn {
     pub fn parse(&self) -> Result<NewCreditNote, Violations> {
         let mut v = Violations::new();
-        let invoice_ref = required(&mut v, "invoice_id", self.invoice_id.clone());
+        let invoice_ref = required(&mut v, "invoice_id", self.invoice_id.clone())
+            .and_then(|r| v.check("invoice_id", parse_document_ref(r)));
         let terms = parse_terms(
             &mut v,
             TermsFields {

@@ -15,6 +15,7 @@ pub mod nullable;
 pub mod party;
 pub mod payment;
 pub mod problem;
+pub mod schema;
 pub mod time_fmt;
 
 pub use catalog::ErrorCode;

@@ -20,8 +20,10 @@ pub struct ListOut<T> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1 to 100; default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^c1[0-9a-f]{32}$")]
     pub cursor: Option<String>,
 }
 
@@ -30,16 +32,40 @@ pub struct ListQuery {
 #[into_params(parameter_in = Query)]
 pub struct InvoiceListQuery {
     /// 1 to 100; default 20.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^c1[0-9a-f]{32}$")]
     pub cursor: Option<String>,
     /// `draft`, `issued`, `paid`, `void`, `received` or `disputed`.
+    #[param(schema_with = status_schema)]
     pub status: Option<String>,
     /// `outgoing` or `incoming`.
+    #[param(schema_with = direction_schema)]
     pub direction: Option<String>,
+    #[param(value_type = Option<uuid::Uuid>)]
     pub customer_id: Option<String>,
+    #[param(value_type = Option<uuid::Uuid>)]
     pub business_id: Option<String>,
     /// Issue date on or after (`YYYY-MM-DD`).
+    #[param(value_type = Option<time::Date>)]
     pub issue_date_from: Option<String>,
     /// Issue date on or before (`YYYY-MM-DD`).
+    #[param(value_type = Option<time::Date>)]
     pub issue_date_to: Option<String>,
+}
+
+fn word_schema(words: Vec<&'static str>) -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(words))
+        .build()
+}
+
+fn status_schema() -> utoipa::openapi::schema::Object {
+    word_schema(crate::schema::status_words())
+}
+
+fn direction_schema() -> utoipa::openapi::schema::Object {
+    word_schema(crate::schema::direction_words())
 }

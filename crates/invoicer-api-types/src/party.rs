@@ -28,8 +28,7 @@ pub struct AddressIn {
     pub region: Option<String>,
 }
 
-/// Create or update a business. On create, `legal_name` and `country` are required; on update,
-/// send only what changes.
+/// Create a business. The same fields, all optional, update one (`BusinessPatch`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct BusinessIn {
@@ -73,7 +72,7 @@ pub struct BusinessIn {
     pub credit_note_prefix: Option<String>,
 }
 
-/// Create or update a customer. On create, `name` and `country` are required.
+/// Create a customer. The same fields, all optional, update one (`CustomerPatch`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CustomerIn {

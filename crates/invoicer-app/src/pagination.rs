@@ -47,8 +47,11 @@ pub fn encode(last_id: Uuid) -> String {
     format!("c1{}", last_id.simple())
 }
 
+/// Only the form [`encode`] writes: `c1` and 32 lower-case hex digits.
 fn decode(cursor: &str) -> Option<Uuid> {
-    Uuid::try_parse(cursor.strip_prefix("c1")?).ok()
+    let hex = cursor.strip_prefix("c1")?;
+    let canonical = hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    canonical.then(|| Uuid::try_parse(hex).ok()).flatten()
 }
 
 /// The `next_cursor` of a page: the id of its last item when there are more.

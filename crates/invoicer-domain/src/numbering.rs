@@ -30,6 +30,12 @@ pub fn parse_prefix(text: &str) -> Result<String, Invalid> {
     }
 }
 
+/// What [`looks_like_number`] accepts, as a regular expression (for the OpenAPI document).
+pub const NUMBER_PATTERN: &str = "^[A-Z0-9]{1,10}-[0-9]{4}-[0-9]+$";
+
+/// A prefix as [`parse_prefix`] accepts it, as a regular expression.
+pub const PREFIX_PATTERN: &str = "^[A-Z0-9]{1,10}$";
+
 /// Whether a path segment looks like a document number rather than an id.
 pub fn looks_like_number(text: &str) -> bool {
     let mut parts = text.splitn(3, '-');

@@ -283,5 +283,12 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             }
         }
     }
-    api
+    refined(api)
+}
+
+/// The request fields' rules ([`invoicer_api_types::schema`]), applied to the document as JSON.
+fn refined(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let mut document = serde_json::to_value(&api).expect("the document serializes");
+    invoicer_api_types::schema::refine(&mut document);
+    serde_json::from_value(document).expect("the refined document reads back")
 }

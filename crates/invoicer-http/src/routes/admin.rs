@@ -50,7 +50,7 @@ pub async fn list_accounts(
 
 /// Get an account.
 #[utoipa::path(get, path = "/admin/v1/accounts/{id}", tag = "admin", operation_id = "get_account",
-    params(("id" = String, Path)), responses((status = 200, body = AccountOut)), security(("admin_token" = [])))]
+    params(("id" = uuid::Uuid, Path)), responses((status = 200, body = AccountOut)), security(("admin_token" = [])))]
 pub async fn get_account(
     State(state): State<AppState>,
     _operator: Operator,
@@ -63,7 +63,7 @@ pub async fn get_account(
 /// Change an account's plan or billing status. A `past_due` account can still read (GET);
 /// every other request of its keys answers `payment_required`.
 #[utoipa::path(patch, path = "/admin/v1/accounts/{id}", tag = "admin", operation_id = "update_account",
-    params(("id" = String, Path)), request_body = AccountPatch, responses((status = 200, body = AccountOut)),
+    params(("id" = uuid::Uuid, Path)), request_body = AccountPatch, responses((status = 200, body = AccountOut)),
     security(("admin_token" = [])))]
 pub async fn update_account(
     State(state): State<AppState>,
@@ -80,7 +80,7 @@ pub async fn update_account(
 /// An account's usage against its plan: this calendar month's (UTC) counts and its current
 /// numbers of keys and webhook endpoints, each beside the plan's limit.
 #[utoipa::path(get, path = "/admin/v1/accounts/{id}/usage", tag = "admin", operation_id = "get_account_usage",
-    params(("id" = String, Path)), responses((status = 200, body = UsageOut)), security(("admin_token" = [])))]
+    params(("id" = uuid::Uuid, Path)), responses((status = 200, body = UsageOut)), security(("admin_token" = [])))]
 pub async fn get_account_usage(
     State(state): State<AppState>,
     _operator: Operator,
@@ -94,7 +94,7 @@ pub async fn get_account_usage(
 /// all three, so the key can manage the account's other keys. Its `secret` is in this response
 /// and never again.
 #[utoipa::path(post, path = "/admin/v1/accounts/{id}/api_keys", tag = "admin", operation_id = "create_account_api_key",
-    params(("id" = String, Path)), request_body = ApiKeyIn, responses((status = 201, body = ApiKeyOut)),
+    params(("id" = uuid::Uuid, Path)), request_body = ApiKeyIn, responses((status = 201, body = ApiKeyOut)),
     security(("admin_token" = [])))]
 pub async fn create_account_api_key(
     State(state): State<AppState>,

@@ -47,7 +47,7 @@ pub async fn list_api_keys(
 
 /// Get a key (without its secret).
 #[utoipa::path(get, path = "/v1/api_keys/{id}", tag = "api_keys", operation_id = "get_api_key",
-    params(("id" = String, Path)), responses((status = 200, body = ApiKeyOut)), security(("api_key" = [])))]
+    params(("id" = uuid::Uuid, Path)), responses((status = 200, body = ApiKeyOut)), security(("api_key" = [])))]
 pub async fn get_api_key(
     State(state): State<AppState>,
     auth: Auth<Admin>,
@@ -59,7 +59,7 @@ pub async fn get_api_key(
 
 /// Revoke a key: it stops working at once, on every instance.
 #[utoipa::path(post, path = "/v1/api_keys/{id}/revoke", tag = "api_keys", operation_id = "revoke_api_key",
-    params(("id" = String, Path)), responses((status = 200, body = ApiKeyOut)), security(("api_key" = [])))]
+    params(("id" = uuid::Uuid, Path)), responses((status = 200, body = ApiKeyOut)), security(("api_key" = [])))]
 pub async fn revoke_api_key(
     State(state): State<AppState>,
     auth: Auth<Admin>,

@@ -42,7 +42,7 @@ pub async fn list_businesses(
 
 /// Get a business.
 #[utoipa::path(get, path = "/v1/businesses/{id}", tag = "businesses", operation_id = "get_business",
-    params(("id" = String, Path)), responses((status = 200, body = BusinessOut)), security(("api_key" = [])))]
+    params(("id" = uuid::Uuid, Path)), responses((status = 200, body = BusinessOut)), security(("api_key" = [])))]
 pub async fn get_business(
     State(state): State<AppState>,
     auth: Auth<Read>,
@@ -54,7 +54,7 @@ pub async fn get_business(
 
 /// Update a business: send only the fields that change.
 #[utoipa::path(patch, path = "/v1/businesses/{id}", tag = "businesses", operation_id = "update_business",
-    params(("id" = String, Path)), request_body = BusinessIn, responses((status = 200, body = BusinessOut)),
+    params(("id" = uuid::Uuid, Path)), request_body = BusinessIn, responses((status = 200, body = BusinessOut)),
     security(("api_key" = [])))]
 pub async fn update_business(
     State(state): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn update_business(
 
 /// Archive a business: it stays readable but takes no new invoices.
 #[utoipa::path(post, path = "/v1/businesses/{id}/archive", tag = "businesses", operation_id = "archive_business",
-    params(("id" = String, Path)), responses((status = 200, body = BusinessOut)), security(("api_key" = [])))]
+    params(("id" = uuid::Uuid, Path)), responses((status = 200, body = BusinessOut)), security(("api_key" = [])))]
 pub async fn archive_business(
     State(state): State<AppState>,
     auth: Auth<Write>,

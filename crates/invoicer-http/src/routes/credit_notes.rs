@@ -4,7 +4,7 @@ use axum::{
     response::Response,
 };
 use invoicer_api_types::{
-    invoice::{CreditNoteIn, InvoiceOut},
+    invoice::{CreditNoteIn, DocumentRef, InvoiceOut},
     list::{InvoiceListQuery, ListOut},
 };
 use invoicer_app::{credit_notes, invoices};
@@ -44,7 +44,7 @@ pub async fn list_credit_notes(
 
 /// Get a credit note by id or number (`CN-2026-000001`).
 #[utoipa::path(get, path = "/v1/credit_notes/{id}", tag = "credit_notes", operation_id = "get_credit_note",
-    params(("id" = String, Path, description = "UUID or credit note number")),
+    params(("id" = DocumentRef, Path, description = "UUID or credit note number")),
     responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn get_credit_note(
     State(state): State<AppState>,
@@ -58,7 +58,7 @@ pub async fn get_credit_note(
 /// The credit note as a UBL 2.1 Peppol BIS Billing 3.0 e-invoice (CreditNote), byte for byte as
 /// it was issued; its SHA-256 is the credit note's `ubl_sha256` and this response's `ETag`.
 #[utoipa::path(get, path = "/v1/credit_notes/{id}/ubl", tag = "credit_notes", operation_id = "get_credit_note_ubl",
-    params(("id" = String, Path, description = "UUID or credit note number")),
+    params(("id" = DocumentRef, Path, description = "UUID or credit note number")),
     responses((status = 200, content_type = "application/xml", body = String, description = "UBL 2.1 CreditNote")),
     security(("api_key" = [])))]
 pub async fn get_credit_note_ubl(
@@ -71,7 +71,7 @@ pub async fn get_credit_note_ubl(
 
 /// Mark a credit note paid: its amount was paid out (ours) or received back (an incoming one).
 #[utoipa::path(post, path = "/v1/credit_notes/{id}/mark_paid", tag = "credit_notes", operation_id = "mark_credit_note_paid",
-    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+    params(("id" = DocumentRef, Path, description = "UUID or credit note number")), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn mark_credit_note_paid(
     State(state): State<AppState>,
     auth: Auth<Write>,
@@ -82,7 +82,7 @@ pub async fn mark_credit_note_paid(
 
 /// Dispute a received credit note.
 #[utoipa::path(post, path = "/v1/credit_notes/{id}/dispute", tag = "credit_notes", operation_id = "dispute_credit_note",
-    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+    params(("id" = DocumentRef, Path, description = "UUID or credit note number")), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn dispute_credit_note(
     State(state): State<AppState>,
     auth: Auth<Write>,

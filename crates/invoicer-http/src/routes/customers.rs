@@ -42,7 +42,7 @@ pub async fn list_customers(
 
 /// Get a customer.
 #[utoipa::path(get, path = "/v1/customers/{id}", tag = "customers", operation_id = "get_customer",
-    params(("id" = String, Path)), responses((status = 200, body = CustomerOut)), security(("api_key" = [])))]
+    params(("id" = uuid::Uuid, Path)), responses((status = 200, body = CustomerOut)), security(("api_key" = [])))]
 pub async fn get_customer(
     State(state): State<AppState>,
     auth: Auth<Read>,
@@ -54,7 +54,7 @@ pub async fn get_customer(
 
 /// Update a customer: send only the fields that change.
 #[utoipa::path(patch, path = "/v1/customers/{id}", tag = "customers", operation_id = "update_customer",
-    params(("id" = String, Path)), request_body = CustomerIn, responses((status = 200, body = CustomerOut)),
+    params(("id" = uuid::Uuid, Path)), request_body = CustomerIn, responses((status = 200, body = CustomerOut)),
     security(("api_key" = [])))]
 pub async fn update_customer(
     State(state): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn update_customer(
 
 /// Archive a customer: it stays readable but cannot be invoiced.
 #[utoipa::path(post, path = "/v1/customers/{id}/archive", tag = "customers", operation_id = "archive_customer",
-    params(("id" = String, Path)), responses((status = 200, body = CustomerOut)), security(("api_key" = [])))]
+    params(("id" = uuid::Uuid, Path)), responses((status = 200, body = CustomerOut)), security(("api_key" = [])))]
 pub async fn archive_customer(
     State(state): State<AppState>,
     auth: Auth<Write>,

@@ -43,6 +43,7 @@ pub async fn validate_einvoice(
 pub struct ImportQuery {
     /// The business that received the document. Default: the one whose `peppol_id` or `vat_id`
     /// is the document's buyer's.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub business_id: Option<String>,
 }
 

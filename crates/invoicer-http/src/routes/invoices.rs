@@ -4,7 +4,7 @@ use axum::{
     response::Response,
 };
 use invoicer_api_types::{
-    invoice::{InvoiceIn, InvoiceOut},
+    invoice::{DocumentRef, InvoiceIn, InvoiceOut},
     list::{InvoiceListQuery, ListOut},
 };
 use invoicer_app::invoices;
@@ -43,7 +43,7 @@ pub async fn list_invoices(
 
 /// Get an invoice by id or, once issued, by number (`INV-2026-000001`).
 #[utoipa::path(get, path = "/v1/invoices/{id}", tag = "invoices", operation_id = "get_invoice",
-    params(("id" = String, Path, description = "UUID or invoice number")),
+    params(("id" = DocumentRef, Path, description = "UUID or invoice number")),
     responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn get_invoice(
     State(state): State<AppState>,
@@ -56,7 +56,7 @@ pub async fn get_invoice(
 
 /// Edit a draft invoice: send only what changes; `line_items` replaces every line.
 #[utoipa::path(patch, path = "/v1/invoices/{id}", tag = "invoices", operation_id = "update_invoice",
-    params(("id" = String, Path, description = "UUID or invoice number")), request_body = InvoiceIn,
+    params(("id" = DocumentRef, Path, description = "UUID or invoice number")), request_body = InvoiceIn,
     responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn update_invoice(
     State(state): State<AppState>,
@@ -82,7 +82,7 @@ pub(super) async fn act(
 
 /// Issue a draft: it gets the next number of its business's series and can no longer be edited.
 #[utoipa::path(post, path = "/v1/invoices/{id}/issue", tag = "invoices", operation_id = "issue_invoice",
-    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+    params(("id" = DocumentRef, Path, description = "UUID or invoice number")), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn issue_invoice(
     State(state): State<AppState>,
     auth: Auth<Write>,
@@ -96,7 +96,7 @@ pub async fn issue_invoice(
 /// The bytes are fixed when the invoice is issued and never change; their SHA-256 is the
 /// invoice's `ubl_sha256` and this response's `ETag`. A draft answers 409 `invoice_not_issued`.
 #[utoipa::path(get, path = "/v1/invoices/{id}/ubl", tag = "invoices", operation_id = "get_invoice_ubl",
-    params(("id" = String, Path, description = "UUID or invoice number")),
+    params(("id" = DocumentRef, Path, description = "UUID or invoice number")),
     responses((status = 200, content_type = "application/xml", body = String, description = "UBL 2.1 Invoice")),
     security(("api_key" = [])))]
 pub async fn get_invoice_ubl(
@@ -109,7 +109,7 @@ pub async fn get_invoice_ubl(
 
 /// Dispute a received invoice: it stays unpaid until the dispute is settled.
 #[utoipa::path(post, path = "/v1/invoices/{id}/dispute", tag = "invoices", operation_id = "dispute_invoice",
-    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+    params(("id" = DocumentRef, Path, description = "UUID or invoice number")), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn dispute_invoice(
     State(state): State<AppState>,
     auth: Auth<Write>,
@@ -120,7 +120,7 @@ pub async fn dispute_invoice(
 
 /// Mark an issued or received invoice paid.
 #[utoipa::path(post, path = "/v1/invoices/{id}/mark_paid", tag = "invoices", operation_id = "mark_invoice_paid",
-    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+    params(("id" = DocumentRef, Path, description = "UUID or invoice number")), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn mark_invoice_paid(
     State(state): State<AppState>,
     auth: Auth<Write>,
@@ -131,7 +131,7 @@ pub async fn mark_invoice_paid(
 
 /// Void a draft or issued invoice.
 #[utoipa::path(post, path = "/v1/invoices/{id}/void", tag = "invoices", operation_id = "void_invoice",
-    params(("id" = String, Path)), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
+    params(("id" = DocumentRef, Path, description = "UUID or invoice number")), responses((status = 200, body = InvoiceOut)), security(("api_key" = [])))]
 pub async fn void_invoice(
     State(state): State<AppState>,
     auth: Auth<Write>,
