@@ -18,4 +18,5 @@ mod openapi;
 mod reachability;
 mod readme;
 mod tenancy;
+mod text_fields;
 mod ubl;
