@@ -19,6 +19,8 @@ pub struct Principal {
     pub key_id: Uuid,
     pub scopes: Vec<Scope>,
     pub billing_status: BillingStatus,
+    /// The name of the account's plan (looked up in the configured plans by the caller).
+    pub plan: String,
 }
 
 impl Principal {
@@ -68,8 +70,8 @@ pub async fn authenticate(db: &Db, presented: &str, client_ip: IpAddr) -> AppRes
     let mut conn = db.read().await?;
     let found = api_keys::find_by_hash(&mut conn, &hash).await?;
     drop(conn);
-    let (stored, billing) = match found {
-        Some((stored, stored_hash, billing)) if stored_hash.matches(&hash) => (stored, billing),
+    let (stored, billing, plan) = match found {
+        Some(found) if found.hash.matches(&hash) => (found.key, found.billing_status, found.plan),
         _ => {
             return Err(AppError::new(
                 ErrorCode::InvalidApiKey,
@@ -113,6 +115,7 @@ pub async fn authenticate(db: &Db, presented: &str, client_ip: IpAddr) -> AppRes
         key_id: stored.id,
         scopes: stored.scopes,
         billing_status: billing,
+        plan,
     })
 }
 

@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
         "plans",
         Sql::Shared(include_str!("../migrations/0004_plans.sql")),
     ),
+    (
+        6,
+        "limits",
+        Sql::Shared(include_str!("../migrations/0006_limits.sql")),
+    ),
 ];
 
 /// Applies every migration up to `through` (all of them with `i64::MAX`).

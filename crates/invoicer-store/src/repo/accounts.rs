@@ -130,6 +130,20 @@ pub async fn set_billing_status(
     update(conn, account_id, None, Some(status)).await
 }
 
+/// On PostgreSQL, locks the account's row until the transaction ends, so a count checked
+/// against the account's plan (its usable keys, this month's invoices) holds until commit and
+/// two concurrent transactions cannot both pass the same cap. SQLite's single writer already
+/// gives that.
+pub async fn lock(conn: &mut Conn, id: Uuid) -> Result<(), StoreError> {
+    if crate::is_postgres(conn) {
+        sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+            .bind(id.to_string())
+            .fetch_optional(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The plans accounts are on, each once.
 pub async fn plans_in_use(conn: &mut Conn) -> Result<Vec<String>, StoreError> {
     let rows = sqlx::query("SELECT DISTINCT plan FROM accounts ORDER BY plan")

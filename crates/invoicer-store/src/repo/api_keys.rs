@@ -54,15 +54,23 @@ pub async fn insert(conn: &mut Conn, key: &ApiKey, hash: &KeyHash) -> Result<(),
     Ok(())
 }
 
-/// A key by the hash of its secret, with the stored hash (for the constant-time comparison) and
-/// its account's billing status. Not tenant-scoped: this is how the tenant is found.
-pub async fn find_by_hash(
-    conn: &mut Conn,
-    hash: &KeyHash,
-) -> Result<Option<(ApiKey, KeyHash, BillingStatus)>, StoreError> {
+/// A key found by the hash of its secret, with what the request needs of its account.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub key: ApiKey,
+    /// The stored hash, for the constant-time comparison.
+    pub hash: KeyHash,
+    pub billing_status: BillingStatus,
+    /// The name of the account's plan.
+    pub plan: String,
+}
+
+/// A key by the hash of its secret, with its account's billing status and plan, in one query.
+/// Not tenant-scoped: this is how the tenant is found.
+pub async fn find_by_hash(conn: &mut Conn, hash: &KeyHash) -> Result<Option<Found>, StoreError> {
     let row = sqlx::query(
         "SELECT k.id, k.account_id, k.environment, k.name, k.prefix, k.key_hash, k.scopes, k.expires_at, \
-         k.allowed_ips, k.revoked_at, k.created_at, a.billing_status \
+         k.allowed_ips, k.revoked_at, k.created_at, a.billing_status, a.plan \
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = $1",
     )
     .bind(hash.to_hex())
@@ -71,11 +79,15 @@ pub async fn find_by_hash(
     let Some(row) = row else { return Ok(None) };
     let stored = KeyHash::from_hex(&codec::get_str(&row, "key_hash")?)
         .ok_or_else(|| StoreError::Corrupt("api_keys.key_hash is not hex".into()))?;
-    Ok(Some((
-        from_row(&row)?,
-        stored,
-        codec::parse_enum("billing_status", &codec::get_str(&row, "billing_status")?)?,
-    )))
+    Ok(Some(Found {
+        key: from_row(&row)?,
+        hash: stored,
+        billing_status: codec::parse_enum(
+            "billing_status",
+            &codec::get_str(&row, "billing_status")?,
+        )?,
+        plan: codec::get_str(&row, "plan")?,
+    }))
 }
 
 pub async fn get(conn: &mut Conn, tenant: Tenant, id: Uuid) -> Result<Option<ApiKey>, StoreError> {

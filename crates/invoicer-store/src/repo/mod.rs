@@ -8,4 +8,6 @@ pub mod customers;
 pub mod invoices;
 pub mod number_series;
 mod party;
+pub mod rate_leases;
 mod scoped;
+pub mod usage_counters;
