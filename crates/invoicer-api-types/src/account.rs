@@ -158,7 +158,8 @@ pub struct UsageOut {
     /// The first instant of the next month.
     pub period_end: String,
     /// Per calendar month, in both environments: the resources the server counts
-    /// (`invoices`: invoices created, not credit notes or imports) with the plan's quota.
+    /// (`invoices`: invoices created, not credit notes or imports; `einvoice_validations`:
+    /// documents sent to `POST /v1/einvoices/validate`) with the plan's quota.
     pub quotas: Vec<UsageItemOut>,
     /// How many the account has now, in both environments (`api_keys`: neither revoked nor
     /// expired; `webhook_endpoints`), with the plan's cap.

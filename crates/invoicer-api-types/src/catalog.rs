@@ -107,6 +107,10 @@ catalog! {
         "The credit notes against this invoice would together exceed its payable amount. `detail` gives the amount still creditable.";
     InvoiceNotIssued = "invoice_not_issued", 409, "Invoice not issued",
         "The document is a draft: it has no e-invoice until it is issued. Issue it first.";
+    IdempotencyKeyReuseMismatch = "idempotency_key_reuse_mismatch", 409, "Idempotency key reused",
+        "This Idempotency-Key was first sent with a different request (method, path or body). A key names one request: send a new key for a new request.";
+    IdempotencyKeyInUse = "idempotency_key_in_use", 409, "Idempotency key in use",
+        "The first request with this Idempotency-Key is still running. Repeat the request after `Retry-After` seconds to get its response.";
     InvoiceNotDisputable = "invoice_not_disputable", 409, "Invoice not disputable",
         "Only a received document that is not yet paid can be disputed.";
     DocumentAlreadyImported = "document_already_imported", 409, "Document already imported",
@@ -119,6 +123,12 @@ catalog! {
         "A document holds at most 500 line items. Split it into several documents.";
     UnsupportedMediaType = "unsupported_media_type", 415, "Unsupported media type",
         "The body must be sent with `Content-Type: application/json`.";
+    RateLimited = "rate_limited", 429, "Rate limit exceeded",
+        "The key sent more requests in this window than its plan allows: reads (GET) or writes a minute, or invoice creations an hour. `limit` and `plan` say which figure; wait `retry_after` seconds (also `Retry-After`), when the window resets. The `X-RateLimit-*` and `RateLimit` headers of every response show what is left.";
+    QuotaExceeded = "quota_exceeded", 429, "Monthly quota exceeded",
+        "The account used this calendar month's (UTC) quota of `resource` (`invoices`, `einvoice_validations`): `current_usage` of `plan_limit` on `plan`. Nothing was done. Wait for the next month or move the account to a larger plan.";
+    PlanLimitReached = "plan_limit_reached", 429, "Plan limit reached",
+        "The account already has as many of `resource` (`api_keys`: keys neither revoked nor expired) as its plan allows: `current_usage` of `plan_limit` on `plan`. Nothing was created. Revoke one, or move the account to a larger plan.";
     InternalError = "internal_error", 500, "Internal error",
         "An unexpected error occurred on our side. No partial work was persisted, so the request can be retried safely with backoff. Quote `request_id` when reporting it.";
     ServiceUnavailable = "service_unavailable", 503, "Service unavailable",

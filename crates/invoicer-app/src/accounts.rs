@@ -93,7 +93,7 @@ pub async fn set_billing_status(db: &Db, account_id: Uuid, status: BillingStatus
 }
 
 /// An account, its plan, and what it uses of what the plan counts: this calendar month's (UTC)
-/// invoices, and its usable keys, across both environments.
+/// invoices and e-invoice validations, and its usable keys, across both environments.
 pub async fn usage(db: &Db, plans: &Plans, id: Uuid) -> AppResult<(Account, Plan, Usage)> {
     let now = time::OffsetDateTime::now_utc();
     let mut conn = db.read().await?;
@@ -108,11 +108,17 @@ pub async fn usage(db: &Db, plans: &Plans, id: Uuid) -> AppResult<(Account, Plan
     })?;
     let (period_start, period_end) = plan::month_of(now);
     let invoices = invoices::count_created(&mut conn, id, period_start, period_end).await?;
+    let validations = crate::quotas::validations_this_month(&mut conn, id).await?;
     let api_keys = api_keys::count_usable(&mut conn, id, now).await?;
     let usage = Usage {
         period_start,
         period_end,
-        monthly: [(Metered::Invoices, invoices)].into_iter().collect(),
+        monthly: [
+            (Metered::Invoices, invoices),
+            (Metered::EinvoiceValidations, validations),
+        ]
+        .into_iter()
+        .collect(),
         api_keys,
         // There are no webhook endpoints yet.
         webhook_endpoints: 0,

@@ -1,13 +1,16 @@
 //! Credit notes: issued at once against an issued invoice, numbered in their own series, and
 //! never crediting more than the invoice.
 
-use invoicer_api_types::{invoice::CreditNoteIn, ErrorCode};
+use invoicer_api_types::{
+    invoice::{CreditNoteIn, NewCreditNote},
+    ErrorCode,
+};
 use invoicer_domain::{
     invoice::{Content, Direction, Invoice, Kind, PrecedingInvoice, Status, Terms},
     tenant::Tenant,
     totals,
 };
-use invoicer_store::{repo::invoices as repo, Db};
+use invoicer_store::{repo::invoices as repo, Db, Tx};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -18,11 +21,21 @@ use crate::{
     sealing,
 };
 
-pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<Invoice> {
+pub fn parse(input: &CreditNoteIn) -> AppResult<NewCreditNote> {
     check_line_count(input.line_count())?;
-    let new = input.parse().map_err(AppError::invalid)?;
-    let mut tx = db.begin().await?;
-    let invoice = resolve(&mut tx, tenant, Kind::Invoice, &new.invoice_ref)
+    input.parse().map_err(AppError::invalid)
+}
+
+pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<Invoice> {
+    crate::idempotency::in_transaction(db, parse(&input), async |tx, new| {
+        add(tx, tenant, new).await
+    })
+    .await
+}
+
+/// Issues a parsed credit note, inside a caller's transaction.
+pub async fn add(tx: &mut Tx, tenant: Tenant, new: NewCreditNote) -> AppResult<Invoice> {
+    let invoice = resolve(tx, tenant, Kind::Invoice, &new.invoice_ref)
         .await
         .map_err(|e| match e {
             AppError::Client {
@@ -35,7 +48,7 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
             ),
             other => other,
         })?;
-    repo::lock(&mut tx, tenant, invoice.id).await?;
+    repo::lock(tx, tenant, invoice.id).await?;
     if invoice.direction == Direction::Incoming {
         return Err(AppError::new(
             ErrorCode::InvoiceNotCreditable,
@@ -72,7 +85,7 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
             "A credit note must credit a positive amount.",
         ));
     }
-    let credited: Decimal = repo::credited_amounts(&mut tx, tenant, invoice.id)
+    let credited: Decimal = repo::credited_amounts(tx, tenant, invoice.id)
         .await?
         .into_iter()
         .sum();
@@ -90,10 +103,10 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
             ),
         ));
     }
-    let business = load_business(&mut tx, tenant, invoice.business_id).await?;
+    let business = load_business(tx, tenant, invoice.business_id).await?;
     let at = now();
     let issue_date = new.terms.issue_date.unwrap_or(at.date());
-    let number = next_number(&mut tx, tenant, &business, Kind::CreditNote, issue_date).await?;
+    let number = next_number(tx, tenant, &business, Kind::CreditNote, issue_date).await?;
     let mut note = Invoice {
         id: Uuid::now_v7(),
         kind: Kind::CreditNote,
@@ -136,7 +149,7 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
         None => (
             business.identity.clone(),
             load_customer(
-                &mut tx,
+                tx,
                 tenant,
                 invoice
                     .customer_id
@@ -147,8 +160,7 @@ pub async fn create(db: &Db, tenant: Tenant, input: CreditNoteIn) -> AppResult<I
         ),
     };
     let ubl = sealing::seal(&mut note, &seller, &buyer)?;
-    repo::insert(&mut tx, tenant, &note).await?;
-    sealing::keep(&mut tx, tenant, &note, &ubl).await?;
-    tx.commit().await?;
+    repo::insert(tx, tenant, &note).await?;
+    sealing::keep(tx, tenant, &note, &ubl).await?;
     Ok(note)
 }

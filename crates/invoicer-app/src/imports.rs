@@ -12,7 +12,7 @@ use invoicer_domain::{
 };
 use invoicer_store::{
     repo::{businesses, invoices},
-    Conn, Db,
+    Conn, Db, Tx,
 };
 use uuid::Uuid;
 
@@ -29,6 +29,22 @@ pub async fn import(
     xml: &[u8],
     business_id: Option<&str>,
 ) -> AppResult<Invoice> {
+    crate::idempotency::in_transaction(db, prepare(xml, business_id), async |tx, prepared| {
+        add(tx, tenant, prepared).await
+    })
+    .await
+}
+
+/// A received document, validated and read, waiting for its transaction.
+pub struct Prepared {
+    read: invoicer_einvoice::ReadDocument,
+    business_id: Option<Uuid>,
+    text: String,
+}
+
+/// Validates and reads the document: the work that needs no database, done before the
+/// transaction so it never holds SQLite's writer.
+pub fn prepare(xml: &[u8], business_id: Option<&str>) -> AppResult<Prepared> {
     let report = invoicer_einvoice::validate(xml);
     if report.has_fatal() {
         return Err(AppError::validation_failed(&report, "The document"));
@@ -55,12 +71,28 @@ pub async fn import(
             })
         })
         .transpose()?;
+    let text = std::str::from_utf8(xml)
+        .map_err(|_| AppError::internal("a document the validator read is not UTF-8"))?
+        .to_owned();
+    Ok(Prepared {
+        read,
+        business_id,
+        text,
+    })
+}
+
+/// Keeps a prepared document as an incoming one, inside a caller's transaction.
+pub async fn add(tx: &mut Tx, tenant: Tenant, prepared: Prepared) -> AppResult<Invoice> {
+    let Prepared {
+        read,
+        business_id,
+        text,
+    } = prepared;
     // A document whose figures ours reproduce to the cent keeps ours; otherwise its own.
     let computed = totals::compute(&read.content);
     let stated_totals = (computed != read.stated).then_some(read.stated);
     let at = now();
-    let mut tx = db.begin().await?;
-    let business = receiving_business(&mut tx, tenant, &read.parties.buyer, business_id).await?;
+    let business = receiving_business(tx, tenant, &read.parties.buyer, business_id).await?;
     let document = Invoice {
         id: Uuid::now_v7(),
         kind: read.kind,
@@ -73,7 +105,7 @@ pub async fn import(
         terms: read.terms,
         content: read.content,
         parties: Some(read.parties),
-        ubl_sha256: Some(sealing::sha256_hex(xml)),
+        ubl_sha256: Some(sealing::sha256_hex(text.as_bytes())),
         stated_totals,
         issued_at: None,
         paid_at: None,
@@ -81,10 +113,10 @@ pub async fn import(
         created_at: at,
         updated_at: at,
     };
-    if let Some(existing) = invoices::find_received(&mut tx, tenant, &document).await? {
+    if let Some(existing) = invoices::find_received(tx, tenant, &document).await? {
         return Err(already_imported(existing));
     }
-    invoices::insert(&mut tx, tenant, &document)
+    invoices::insert(tx, tenant, &document)
         .await
         .map_err(|e| match e {
             // A concurrent import of the same document committed first.
@@ -94,10 +126,7 @@ pub async fn import(
             ),
             other => other.into(),
         })?;
-    let text = std::str::from_utf8(xml)
-        .map_err(|_| AppError::internal("a document the validator read is not UTF-8"))?;
-    invoices::set_ubl(&mut tx, tenant, document.id, text).await?;
-    tx.commit().await?;
+    invoices::set_ubl(tx, tenant, document.id, &text).await?;
     Ok(document)
 }
 

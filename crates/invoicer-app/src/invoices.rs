@@ -18,7 +18,7 @@ use invoicer_domain::{
 use invoicer_store::{
     page::Page,
     repo::{businesses, invoices, number_series},
-    Conn, Db,
+    Conn, Db, Tx,
 };
 use uuid::Uuid;
 
@@ -176,7 +176,7 @@ async fn active_parties(
 
 /// Parses a whole invoice request. Done before the transaction starts: on SQLite the writer is
 /// shared, and parsing needs nothing from it.
-fn parse(input: &InvoiceIn) -> AppResult<NewInvoice> {
+pub fn parse(input: &InvoiceIn) -> AppResult<NewInvoice> {
     check_line_count(input.line_count())?;
     input.parse().map_err(AppError::invalid)
 }
@@ -222,11 +222,16 @@ async fn build_draft(
 }
 
 pub async fn create(db: &Db, tenant: Tenant, input: InvoiceIn) -> AppResult<Invoice> {
-    let new = parse(&input)?;
-    let mut tx = db.begin().await?;
-    let invoice = build_draft(&mut tx, tenant, new, None).await?;
-    invoices::insert(&mut tx, tenant, &invoice).await?;
-    tx.commit().await?;
+    crate::idempotency::in_transaction(db, parse(&input), async |tx, new| {
+        add(tx, tenant, new).await
+    })
+    .await
+}
+
+/// Stores a parsed draft, inside a caller's transaction.
+pub async fn add(tx: &mut Tx, tenant: Tenant, new: NewInvoice) -> AppResult<Invoice> {
+    let invoice = build_draft(tx, tenant, new, None).await?;
+    invoices::insert(tx, tenant, &invoice).await?;
     Ok(invoice)
 }
 
@@ -346,8 +351,21 @@ pub async fn transition(
     reference: &str,
     action: Action,
 ) -> AppResult<Invoice> {
-    let mut tx = db.begin().await?;
-    let current = resolve(&mut tx, tenant, kind, reference).await?;
+    crate::idempotency::in_transaction(db, Ok(()), async |tx, ()| {
+        transition_in(tx, tenant, kind, reference, action).await
+    })
+    .await
+}
+
+/// [`transition`] inside a caller's transaction.
+pub async fn transition_in(
+    tx: &mut Tx,
+    tenant: Tenant,
+    kind: Kind,
+    reference: &str,
+    action: Action,
+) -> AppResult<Invoice> {
+    let current = resolve(tx, tenant, kind, reference).await?;
     let status = current.status.apply(action).map_err(refused)?;
     let at = now();
     let mut next = Invoice {
@@ -358,7 +376,7 @@ pub async fn transition(
     let mut ubl = None;
     match action {
         Action::Issue => {
-            let business = active_business(&mut tx, tenant, current.business_id).await?;
+            let business = active_business(tx, tenant, current.business_id).await?;
             let issue_date = current.terms.issue_date.unwrap_or(at.date());
             if current.terms.due_date.is_some_and(|due| due < issue_date) {
                 return Err(AppError::invalid_field(
@@ -369,10 +387,10 @@ pub async fn transition(
             }
             next.terms.issue_date = Some(issue_date);
             next.number =
-                Some(next_number(&mut tx, tenant, &business, Kind::Invoice, issue_date).await?);
+                Some(next_number(tx, tenant, &business, Kind::Invoice, issue_date).await?);
             next.issued_at = Some(at);
             let customer_id = current.customer_id.ok_or_else(customer_not_found)?;
-            let customer = load_customer(&mut tx, tenant, customer_id).await?;
+            let customer = load_customer(tx, tenant, customer_id).await?;
             ubl = Some(sealing::seal(
                 &mut next,
                 &business.identity,
@@ -383,19 +401,19 @@ pub async fn transition(
         Action::Void => next.voided_at = Some(at),
         Action::Dispute => {}
     }
-    if !invoices::update_if_status(&mut tx, tenant, &next, current.status).await? {
+    if !invoices::update_if_status(tx, tenant, &next, current.status).await? {
         // Another request moved it first; report against the state it is in now.
-        drop(tx);
-        let now_status = get(db, tenant, kind, &current.id.to_string()).await?.status;
+        let now_status = resolve(tx, tenant, kind, &current.id.to_string())
+            .await?
+            .status;
         return Err(refused(TransitionRefused {
             from: now_status,
             action,
         }));
     }
     if let Some(ubl) = &ubl {
-        sealing::keep(&mut tx, tenant, &next, ubl).await?;
+        sealing::keep(tx, tenant, &next, ubl).await?;
     }
-    tx.commit().await?;
     Ok(next)
 }
 

@@ -9,7 +9,7 @@ use invoicer_domain::{
 use invoicer_store::{
     page::{Page, PageRequest},
     repo::{accounts, api_keys},
-    Conn, Db,
+    Conn, Db, Tx,
 };
 use rand::{distributions::Alphanumeric, Rng};
 use uuid::Uuid;
@@ -48,6 +48,12 @@ async fn insert(conn: &mut Conn, tenant: Tenant, new: NewApiKey) -> AppResult<(A
 /// Creates a key in the caller's tenant. A key can only mint keys of its own environment, so
 /// test and live data never cross.
 pub async fn create(db: &Db, tenant: Tenant, new: NewApiKey) -> AppResult<(ApiKey, PlainKey)> {
+    crate::idempotency::in_transaction(db, Ok(new), async |tx, new| add(tx, tenant, new).await)
+        .await
+}
+
+/// [`create`] inside a caller's transaction.
+pub async fn add(tx: &mut Tx, tenant: Tenant, new: NewApiKey) -> AppResult<(ApiKey, PlainKey)> {
     if let Some(env) = new.environment {
         if env != tenant.environment {
             return Err(AppError::invalid_field(
@@ -60,10 +66,7 @@ pub async fn create(db: &Db, tenant: Tenant, new: NewApiKey) -> AppResult<(ApiKe
             ));
         }
     }
-    let mut tx = db.begin().await?;
-    let created = insert(&mut tx, tenant, new).await?;
-    tx.commit().await?;
-    Ok(created)
+    insert(tx, tenant, new).await
 }
 
 pub async fn list(db: &Db, tenant: Tenant, page: PageRequest) -> AppResult<Page<ApiKey>> {
@@ -77,12 +80,15 @@ pub async fn get(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<ApiKey> {
 }
 
 pub async fn revoke(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<ApiKey> {
-    let mut tx = db.begin().await?;
-    let key = api_keys::revoke(&mut tx, tenant, id, time::OffsetDateTime::now_utc())
+    crate::idempotency::in_transaction(db, Ok(id), async |tx, id| revoke_in(tx, tenant, id).await)
+        .await
+}
+
+/// [`revoke`] inside a caller's transaction.
+pub async fn revoke_in(tx: &mut Tx, tenant: Tenant, id: Uuid) -> AppResult<ApiKey> {
+    api_keys::revoke(tx, tenant, id, time::OffsetDateTime::now_utc())
         .await?
-        .ok_or_else(not_found)?;
-    tx.commit().await?;
-    Ok(key)
+        .ok_or_else(not_found)
 }
 
 fn not_found() -> AppError {

@@ -6,11 +6,14 @@ pub mod accounts;
 pub mod auth;
 pub mod credit_notes;
 pub mod error;
+pub mod idempotency;
 pub mod imports;
 pub mod invoices;
 pub mod keys;
 pub mod pagination;
 pub mod parties;
+pub mod quotas;
+pub mod rates;
 mod sealing;
 
 pub use error::{AppError, AppResult};

@@ -1,17 +1,17 @@
 //! Businesses (sellers) and customers (buyers): create, get, list, update, archive.
 
 use invoicer_api_types::{
-    party::{BusinessIn, CustomerIn},
+    party::{BusinessIn, CustomerIn, NewBusiness},
     ErrorCode,
 };
 use invoicer_domain::{
-    party::{Business, Customer},
+    party::{Business, Customer, Identity},
     tenant::Tenant,
 };
 use invoicer_store::{
     page::{Page, PageRequest},
     repo::{businesses, customers},
-    Conn, Db,
+    Conn, Db, Tx,
 };
 use uuid::Uuid;
 
@@ -35,8 +35,18 @@ pub fn customer_not_found() -> AppError {
     )
 }
 
+pub fn parse_business(input: &BusinessIn) -> AppResult<NewBusiness> {
+    input.parse().map_err(AppError::invalid)
+}
+
 pub async fn create_business(db: &Db, tenant: Tenant, input: BusinessIn) -> AppResult<Business> {
-    let new = input.parse().map_err(AppError::invalid)?;
+    crate::idempotency::in_transaction(db, parse_business(&input), async |tx, new| {
+        add_business(tx, tenant, new).await
+    })
+    .await
+}
+
+pub async fn add_business(tx: &mut Tx, tenant: Tenant, new: NewBusiness) -> AppResult<Business> {
     let at = now();
     let business = Business {
         id: Uuid::now_v7(),
@@ -48,9 +58,7 @@ pub async fn create_business(db: &Db, tenant: Tenant, input: BusinessIn) -> AppR
         created_at: at,
         updated_at: at,
     };
-    let mut tx = db.begin().await?;
-    businesses::insert(&mut tx, tenant, &business).await?;
-    tx.commit().await?;
+    businesses::insert(tx, tenant, &business).await?;
     Ok(business)
 }
 
@@ -108,8 +116,15 @@ pub async fn update_business(
 
 /// Archives a business: it stays readable, with its invoices, but takes no new work.
 pub async fn archive_business(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<Business> {
-    let mut tx = db.begin().await?;
-    let current = load_business(&mut tx, tenant, id).await?;
+    crate::idempotency::in_transaction(db, Ok(id), async |tx, id| {
+        archive_business_in(tx, tenant, id).await
+    })
+    .await
+}
+
+/// [`archive_business`] inside a caller's transaction.
+pub async fn archive_business_in(tx: &mut Tx, tenant: Tenant, id: Uuid) -> AppResult<Business> {
+    let current = load_business(tx, tenant, id).await?;
     if current.archived {
         return Ok(current);
     }
@@ -118,13 +133,22 @@ pub async fn archive_business(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<Bu
         updated_at: now(),
         ..current
     };
-    businesses::update(&mut tx, tenant, &archived).await?;
-    tx.commit().await?;
+    businesses::update(tx, tenant, &archived).await?;
     Ok(archived)
 }
 
+pub fn parse_customer(input: &CustomerIn) -> AppResult<Identity> {
+    input.parse().map_err(AppError::invalid)
+}
+
 pub async fn create_customer(db: &Db, tenant: Tenant, input: CustomerIn) -> AppResult<Customer> {
-    let identity = input.parse().map_err(AppError::invalid)?;
+    crate::idempotency::in_transaction(db, parse_customer(&input), async |tx, identity| {
+        add_customer(tx, tenant, identity).await
+    })
+    .await
+}
+
+pub async fn add_customer(tx: &mut Tx, tenant: Tenant, identity: Identity) -> AppResult<Customer> {
     let at = now();
     let customer = Customer {
         id: Uuid::now_v7(),
@@ -133,9 +157,7 @@ pub async fn create_customer(db: &Db, tenant: Tenant, input: CustomerIn) -> AppR
         created_at: at,
         updated_at: at,
     };
-    let mut tx = db.begin().await?;
-    customers::insert(&mut tx, tenant, &customer).await?;
-    tx.commit().await?;
+    customers::insert(tx, tenant, &customer).await?;
     Ok(customer)
 }
 
@@ -189,8 +211,15 @@ pub async fn update_customer(
 }
 
 pub async fn archive_customer(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<Customer> {
-    let mut tx = db.begin().await?;
-    let current = load_customer(&mut tx, tenant, id).await?;
+    crate::idempotency::in_transaction(db, Ok(id), async |tx, id| {
+        archive_customer_in(tx, tenant, id).await
+    })
+    .await
+}
+
+/// [`archive_customer`] inside a caller's transaction.
+pub async fn archive_customer_in(tx: &mut Tx, tenant: Tenant, id: Uuid) -> AppResult<Customer> {
+    let current = load_customer(tx, tenant, id).await?;
     if current.archived {
         return Ok(current);
     }
@@ -199,8 +228,7 @@ pub async fn archive_customer(db: &Db, tenant: Tenant, id: Uuid) -> AppResult<Cu
         updated_at: now(),
         ..current
     };
-    customers::update(&mut tx, tenant, &archived).await?;
-    tx.commit().await?;
+    customers::update(tx, tenant, &archived).await?;
     Ok(archived)
 }
 

@@ -2,6 +2,8 @@
 //! Only this crate names axum.
 
 pub mod extract;
+pub mod idempotent;
+pub mod limits;
 pub mod openapi;
 pub mod problem;
 pub mod router;

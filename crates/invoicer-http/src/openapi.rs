@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use invoicer_api_types::{problem::ErrorCodeOut, ErrorCode, FieldErrorOut, Problem};
 use utoipa::{
     openapi::{
-        path::Operation,
+        path::{Operation, ParameterBuilder, ParameterIn},
+        schema::{ObjectBuilder, Type},
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
-        ContentBuilder, Ref, ResponseBuilder,
+        ContentBuilder, Ref, Required, ResponseBuilder,
     },
     Modify, OpenApi,
 };
@@ -73,6 +74,7 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
             PaymentRequired,
             InsufficientScope,
             IpNotAllowed,
+            RateLimited,
             ServiceUnavailable,
         ]);
     }
@@ -92,6 +94,7 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
         "get_customer" | "archive_customer" => &[InvalidRequest, CustomerNotFound],
         "update_customer" => &[CustomerNotFound, CustomerArchived, NoValidFields],
         "create_invoice" => &[
+            QuotaExceeded,
             BusinessNotFound,
             CustomerNotFound,
             BusinessArchived,
@@ -178,9 +181,11 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
             TooManyLineItems,
         ],
         "get_credit_note" => &[InvalidRequest, CreditNoteNotFound, InvoiceNumberAmbiguous],
+        "create_api_key" => &[PlanLimitReached],
         "get_api_key" | "revoke_api_key" => &[InvalidRequest, ApiKeyNotFound],
         "get_error" => &[ErrorCodeNotFound],
         "validate_einvoice" => &[
+            QuotaExceeded,
             InvalidRequest,
             UnsupportedMediaType,
             PayloadTooLarge,
@@ -220,12 +225,22 @@ pub fn errors_of(operation_id: &str, has_body: bool, authenticated: bool) -> Vec
     codes
 }
 
-fn add_errors(operation: &mut Operation, has_body: bool) {
+fn add_errors(operation: &mut Operation, has_body: bool, keyed: bool) {
     let id = operation.operation_id.clone().unwrap_or_default();
     let authenticated =
         operation.security.as_ref().is_some_and(|s| !s.is_empty()) && !is_operator(operation);
     let mut by_status: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
-    for code in errors_of(&id, has_body, authenticated) {
+    let mut codes = errors_of(&id, has_body, authenticated);
+    if keyed {
+        codes.extend([
+            ErrorCode::InvalidRequest,
+            ErrorCode::IdempotencyKeyReuseMismatch,
+            ErrorCode::IdempotencyKeyInUse,
+        ]);
+        codes.sort_by_key(|c| (c.status(), c.as_str()));
+        codes.dedup();
+    }
+    for code in codes {
         by_status.entry(code.status()).or_default().push(code);
     }
     for (status, codes) in by_status {
@@ -250,6 +265,30 @@ fn add_errors(operation: &mut Operation, has_body: bool) {
     }
 }
 
+/// Every POST takes an `Idempotency-Key`.
+fn idempotency_key_header(op: &mut Operation) {
+    let parameter = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "1 to 255 printable ASCII characters, e.g. a UUID. A repeat of the request with the \
+             same key answers the first response (status and body) for 24 hours, marked \
+             `Idempotent-Replayed: true`; the same key with another request is 409 \
+             `idempotency_key_reuse_mismatch`, and while the first still runs 409 \
+             `idempotency_key_in_use`.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[\\x20-\\x7E]+$")),
+        ))
+        .build();
+    op.parameters.get_or_insert_with(Vec::new).push(parameter);
+}
+
 /// Whether an operation is the operator's (`/admin/v1`, the admin token) rather than a key
 /// holder's.
 fn is_operator(operation: &Operation) -> bool {
@@ -260,16 +299,21 @@ fn is_operator(operation: &Operation) -> bool {
 /// Adds every operation's error responses and both ways of sending a key.
 pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     for item in api.paths.paths.values_mut() {
-        for (op, has_body) in [
-            (&mut item.get, false),
-            (&mut item.delete, false),
-            (&mut item.post, true),
-            (&mut item.patch, true),
-            (&mut item.put, true),
+        for (op, has_body, keyed) in [
+            (&mut item.get, false, false),
+            (&mut item.delete, false, false),
+            (&mut item.post, true, true),
+            (&mut item.patch, true, false),
+            (&mut item.put, true, false),
         ] {
             if let Some(op) = op.as_mut() {
-                let has_body = has_body && op.request_body.is_some();
                 let operator = is_operator(op);
+                // Keys are scoped to an account; the operator API acts on no account of its own.
+                let keyed = keyed && !operator;
+                if keyed {
+                    idempotency_key_header(op);
+                }
+                let has_body = has_body && op.request_body.is_some();
                 if let Some(security) = op.security.as_mut() {
                     if !security.is_empty() && !operator {
                         security.push(utoipa::openapi::security::SecurityRequirement::new::<
@@ -279,7 +323,7 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                         >("api_key_header", []));
                     }
                 }
-                add_errors(op, has_body);
+                add_errors(op, has_body, keyed);
             }
         }
     }

@@ -65,18 +65,18 @@ impl Pending {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let pending = match self.0 {
-            AppError::Client {
-                code,
-                detail,
-                errors,
-                extensions,
-            } => Pending {
-                code,
-                detail,
-                errors: errors.into_iter().map(FieldErrorOut::from).collect(),
-                extensions,
-            },
+        Pending::from(self.0).into_response()
+    }
+}
+
+impl From<AppError> for Pending {
+    /// A failure of ours is logged here, once, with its cause chain; the client learns only
+    /// its code.
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Client { .. } => Pending::of_client(&e).unwrap_or_else(|| {
+                Pending::new(ErrorCode::InternalError, ErrorCode::InternalError.title())
+            }),
             AppError::Unavailable(cause) => {
                 tracing::error!(error = ?cause_chain(&cause), "database unavailable");
                 let mut p = Pending::new(
@@ -88,15 +88,41 @@ impl IntoResponse for ApiError {
                 p
             }
             AppError::Internal(cause) => {
-                // Logged once, here, with its cause chain; the client learns nothing of it.
                 tracing::error!(error = ?cause_chain(&*cause), "internal error");
                 Pending::new(
                     ErrorCode::InternalError,
                     "An unexpected error occurred. Nothing was persisted; retrying is safe.",
                 )
             }
-        };
-        pending.into_response()
+        }
+    }
+}
+
+impl Pending {
+    /// The problem of a refusal (a catalogued client error); `None` for a failure of ours.
+    pub fn of_client(e: &AppError) -> Option<Pending> {
+        match e {
+            AppError::Client {
+                code,
+                detail,
+                errors,
+                extensions,
+            } => Some(Pending {
+                code: *code,
+                detail: detail.clone(),
+                errors: errors.iter().cloned().map(FieldErrorOut::from).collect(),
+                extensions: extensions.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The problem document this answers with, for the request `request_id`.
+    pub fn problem(self, public_url: &str, request_id: String) -> Problem {
+        let mut problem = Problem::new(public_url, self.code, self.detail, request_id);
+        problem.errors = self.errors;
+        problem.extensions = self.extensions;
+        problem
     }
 }
 
@@ -165,9 +191,7 @@ pub async fn render_problems(
             Pending::new(code, detail)
         }
     };
-    let mut problem = Problem::new(&state.public_url, pending.code, pending.detail, request_id);
-    problem.errors = pending.errors;
-    problem.extensions = pending.extensions;
+    let problem = pending.problem(&state.public_url, request_id);
     let body = serde_json::to_vec(&problem).unwrap_or_default();
     parts.status = StatusCode::from_u16(problem.status).unwrap_or(status);
     parts

@@ -20,6 +20,7 @@ use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
+    limits,
     openapi::{self, ApiDoc},
     problem::{self, Pending},
     routes::{
@@ -133,7 +134,8 @@ pub fn build_with(state: AppState, extra: Router<AppState>) -> Router {
 }
 
 /// Wraps routes in the layers every request passes through: request id, trace span, body
-/// limit, the problem renderer, the panic catcher, and the fallback for unknown routes.
+/// limit, the rate-limit headers, the problem renderer, the panic catcher, and the fallback for
+/// unknown routes.
 pub fn layered(router: Router<AppState>, state: AppState) -> Router {
     router
         .fallback(route_not_found)
@@ -146,6 +148,7 @@ pub fn layered(router: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             problem::render_problems,
         ))
+        .layer(middleware::from_fn(limits::headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http()

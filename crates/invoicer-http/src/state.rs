@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use invoicer_app::rates::Rates;
 use invoicer_domain::{admin_token::AdminToken, plan::Plans};
 use invoicer_store::Db;
 
@@ -13,4 +14,7 @@ pub struct AppState {
     pub plans: Arc<Plans>,
     /// The operator's token; without one, no `/admin/v1` route exists.
     pub admin_token: Option<AdminToken>,
+    /// The keys' request counts (`Rates::for_db`: in memory on SQLite, leased from the database
+    /// on PostgreSQL).
+    pub rates: Arc<Rates>,
 }

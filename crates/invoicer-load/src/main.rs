@@ -218,6 +218,7 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
         public_url: format!("http://{addr}"),
         plans: std::sync::Arc::new(invoicer_domain::plan::Plans::built_in()),
         admin_token: None,
+        rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
     });
     let server = tokio::spawn(async move {
         let _ = axum::serve(

@@ -63,6 +63,19 @@ impl Tx {
             TxInner::Sqlite(turn) => turn.commit().await,
         }
     }
+
+    /// Rolls back now. Dropping rolls back too, but PostgreSQL's rollback then waits for the
+    /// connection's next use, and whatever the transaction holds (its locks) stays held until.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match self.0 {
+            TxInner::Postgres(tx) => Ok(tx.rollback().await?),
+            // The writer is queued: the next turn starts only once this one has rolled back.
+            TxInner::Sqlite(turn) => {
+                drop(turn);
+                Ok(())
+            }
+        }
+    }
 }
 
 impl std::ops::Deref for Tx {

@@ -45,6 +45,11 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
         Sql::Shared(include_str!("../migrations/0004_plans.sql")),
     ),
     (
+        5,
+        "idempotency",
+        Sql::Shared(include_str!("../migrations/0005_idempotency.sql")),
+    ),
+    (
         6,
         "limits",
         Sql::Shared(include_str!("../migrations/0006_limits.sql")),

@@ -113,7 +113,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 public_url,
                 plans: std::sync::Arc::new(plans),
                 admin_token,
+                rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
             });
+            tokio::spawn(sweep_idempotency_keys(db.clone()));
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -286,6 +288,18 @@ async fn run_accounts(
         }
     }
     Ok(())
+}
+
+/// Deletes expired idempotency records once an hour, so the table holds only the last day's.
+async fn sweep_idempotency_keys(db: invoicer_store::Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match invoicer_app::idempotency::sweep(&db).await {
+            Ok(swept) => tracing::debug!(idempotency.swept = swept, "idempotency records swept"),
+            Err(e) => tracing::warn!(error = %e, "idempotency sweep failed; next try in an hour"),
+        }
+    }
 }
 
 /// A future resolving on SIGTERM or Ctrl-C; in-flight requests then finish before the server

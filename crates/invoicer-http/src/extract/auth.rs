@@ -11,7 +11,11 @@ use invoicer_api_types::ErrorCode;
 use invoicer_app::auth::{authenticate, Principal};
 use invoicer_domain::api_key::Scope;
 
-use crate::{problem::ApiError, state::AppState};
+use crate::{
+    limits::{self, Counted},
+    problem::ApiError,
+    state::AppState,
+};
 
 /// The scope a route needs, as a type, so it is checked before the body is even read.
 pub trait RequiredScope {
@@ -33,8 +37,15 @@ impl RequiredScope for Admin {
 }
 
 /// The authenticated caller, holding scope `S`: a key from `Authorization: Bearer …` or
-/// `X-API-Key`.
-pub struct Auth<S>(pub Principal, PhantomData<S>);
+/// `X-API-Key`. Its request is counted against the key's rate before the scope is checked.
+pub struct Auth<S>(pub Principal, PhantomData<S>, Counted);
+
+impl<S> Auth<S> {
+    /// Where this request's rate counts go, for a handler that counts more (invoice creations).
+    pub fn counted(&self) -> &Counted {
+        &self.2
+    }
+}
 
 impl<S> std::ops::Deref for Auth<S> {
     type Target = Principal;
@@ -62,12 +73,18 @@ impl<S: RequiredScope + Send + Sync> FromRequestParts<AppState> for Auth<S> {
             tracing::field::display(principal.tenant.account_id),
         );
         span.record("environment", principal.tenant.environment.as_str());
+        let counted = parts
+            .extensions
+            .get::<Counted>()
+            .cloned()
+            .unwrap_or_default();
+        limits::count_request(state, &principal, &parts.method, &counted).await?;
         principal.require(S::SCOPE)?;
         // A past-due account can still read (and so export its data); nothing else.
         if !matches!(parts.method, Method::GET | Method::HEAD) {
             principal.require_paid()?;
         }
-        Ok(Auth(principal, PhantomData))
+        Ok(Auth(principal, PhantomData, counted))
     }
 }
 

@@ -1,16 +1,19 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
+    response::Response,
 };
 use invoicer_api_types::{
     api_key::{ApiKeyIn, ApiKeyOut},
     list::{ListOut, ListQuery},
 };
-use invoicer_app::{keys, pagination, AppError};
+use invoicer_app::{idempotency::Copy, keys, pagination, quotas, AppError};
 
 use super::{list_out, uuid_path};
 use crate::{
     extract::{Admin, Auth, Json, Query},
+    idempotent::{self, Idem},
+    limits,
     problem::ApiError,
     state::AppState,
 };
@@ -18,18 +21,31 @@ use crate::{
 /// Create a key. Its `secret` is in this response and never again.
 #[utoipa::path(post, path = "/v1/api_keys", tag = "api_keys", operation_id = "create_api_key",
     request_body = ApiKeyIn, responses((status = 201, body = ApiKeyOut)), security(("api_key" = [])))]
+///
+/// A repeat with the same `Idempotency-Key` answers the same key, without its secret: the
+/// secret is never kept, not even for replays.
 pub async fn create_api_key(
     State(state): State<AppState>,
     auth: Auth<Admin>,
+    idem: Idem,
     Json(input): Json<ApiKeyIn>,
-) -> Result<(StatusCode, Json<ApiKeyOut>), ApiError> {
-    let new = input.parse().map_err(AppError::invalid)?;
-    let (key, secret) = keys::create(&state.db, auth.tenant, new).await?;
-    let out = ApiKeyOut {
-        secret: Some(secret.expose().to_owned()),
-        ..ApiKeyOut::from(&key)
-    };
-    Ok((StatusCode::CREATED, Json(out)))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    let plan = limits::plan_of(&state, &auth)?;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        &idempotent::canonical(&input),
+        StatusCode::CREATED,
+        input.parse().map_err(AppError::invalid),
+        async |tx, new| quotas::add_key(tx, tenant, plan, new).await,
+        |(key, secret), copy| ApiKeyOut {
+            secret: (copy == Copy::Sent).then(|| secret.expose().to_owned()),
+            ..ApiKeyOut::from(key)
+        },
+    )
+    .await
 }
 
 /// List the keys of this account and environment (never their secrets).
@@ -63,8 +79,19 @@ pub async fn get_api_key(
 pub async fn revoke_api_key(
     State(state): State<AppState>,
     auth: Auth<Admin>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<ApiKeyOut>, ApiError> {
-    let key = keys::revoke(&state.db, auth.tenant, uuid_path(&id)?).await?;
-    Ok(Json(ApiKeyOut::from(&key)))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        b"",
+        StatusCode::OK,
+        uuid_path(&id).map_err(|e| e.0),
+        async |tx, id| keys::revoke_in(tx, tenant, id).await,
+        |k, _| ApiKeyOut::from(k),
+    )
+    .await
 }

@@ -1,6 +1,7 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
+    response::Response,
 };
 use invoicer_api_types::{
     list::{ListOut, ListQuery},
@@ -11,6 +12,7 @@ use invoicer_app::{pagination, parties};
 use super::{list_out, uuid_path};
 use crate::{
     extract::{Auth, Json, Query, Read, Write},
+    idempotent::{self, Idem},
     problem::ApiError,
     state::AppState,
 };
@@ -21,10 +23,21 @@ use crate::{
 pub async fn create_business(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Json(input): Json<BusinessIn>,
-) -> Result<(StatusCode, Json<BusinessOut>), ApiError> {
-    let b = parties::create_business(&state.db, auth.tenant, input).await?;
-    Ok((StatusCode::CREATED, Json(BusinessOut::from(&b))))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        &idempotent::canonical(&input),
+        StatusCode::CREATED,
+        parties::parse_business(&input),
+        async |tx, new| parties::add_business(tx, tenant, new).await,
+        |b, _| BusinessOut::from(b),
+    )
+    .await
 }
 
 /// List businesses, oldest first.
@@ -72,8 +85,19 @@ pub async fn update_business(
 pub async fn archive_business(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<BusinessOut>, ApiError> {
-    let b = parties::archive_business(&state.db, auth.tenant, uuid_path(&id)?).await?;
-    Ok(Json(BusinessOut::from(&b)))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        b"",
+        StatusCode::OK,
+        uuid_path(&id).map_err(|e| e.0),
+        async |tx, id| parties::archive_business_in(tx, tenant, id).await,
+        |x, _| BusinessOut::from(x),
+    )
+    .await
 }

@@ -13,6 +13,7 @@ use invoicer_domain::invoice::{Action, Kind};
 use super::list_out;
 use crate::{
     extract::{Auth, Json, Query, Read, Write},
+    idempotent::{self, Idem},
     problem::ApiError,
     state::AppState,
 };
@@ -24,10 +25,21 @@ use crate::{
 pub async fn create_credit_note(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Json(input): Json<CreditNoteIn>,
-) -> Result<(StatusCode, Json<InvoiceOut>), ApiError> {
-    let note = credit_notes::create(&state.db, auth.tenant, input).await?;
-    Ok((StatusCode::CREATED, Json(InvoiceOut::from(&note))))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        &idempotent::canonical(&input),
+        StatusCode::CREATED,
+        credit_notes::parse(&input),
+        async |tx, new| credit_notes::add(tx, tenant, new).await,
+        |n, _| InvoiceOut::from(n),
+    )
+    .await
 }
 
 /// List credit notes, oldest first.
@@ -75,9 +87,10 @@ pub async fn get_credit_note_ubl(
 pub async fn mark_credit_note_paid(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<InvoiceOut>, ApiError> {
-    super::invoices::act(state, auth, Kind::CreditNote, id, Action::MarkPaid).await
+) -> Result<Response, ApiError> {
+    super::invoices::act(state, auth, idem, Kind::CreditNote, id, Action::MarkPaid).await
 }
 
 /// Dispute a received credit note.
@@ -86,7 +99,8 @@ pub async fn mark_credit_note_paid(
 pub async fn dispute_credit_note(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<InvoiceOut>, ApiError> {
-    super::invoices::act(state, auth, Kind::CreditNote, id, Action::Dispute).await
+) -> Result<Response, ApiError> {
+    super::invoices::act(state, auth, idem, Kind::CreditNote, id, Action::Dispute).await
 }

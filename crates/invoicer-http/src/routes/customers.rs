@@ -1,6 +1,7 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
+    response::Response,
 };
 use invoicer_api_types::{
     list::{ListOut, ListQuery},
@@ -11,6 +12,7 @@ use invoicer_app::{pagination, parties};
 use super::{list_out, uuid_path};
 use crate::{
     extract::{Auth, Json, Query, Read, Write},
+    idempotent::{self, Idem},
     problem::ApiError,
     state::AppState,
 };
@@ -21,10 +23,21 @@ use crate::{
 pub async fn create_customer(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Json(input): Json<CustomerIn>,
-) -> Result<(StatusCode, Json<CustomerOut>), ApiError> {
-    let b = parties::create_customer(&state.db, auth.tenant, input).await?;
-    Ok((StatusCode::CREATED, Json(CustomerOut::from(&b))))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        &idempotent::canonical(&input),
+        StatusCode::CREATED,
+        parties::parse_customer(&input),
+        async |tx, identity| parties::add_customer(tx, tenant, identity).await,
+        |c, _| CustomerOut::from(c),
+    )
+    .await
 }
 
 /// List customers, oldest first.
@@ -72,8 +85,19 @@ pub async fn update_customer(
 pub async fn archive_customer(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<CustomerOut>, ApiError> {
-    let b = parties::archive_customer(&state.db, auth.tenant, uuid_path(&id)?).await?;
-    Ok(Json(CustomerOut::from(&b)))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        b"",
+        StatusCode::OK,
+        uuid_path(&id).map_err(|e| e.0),
+        async |tx, id| parties::archive_customer_in(tx, tenant, id).await,
+        |x, _| CustomerOut::from(x),
+    )
+    .await
 }

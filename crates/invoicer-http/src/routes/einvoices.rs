@@ -1,11 +1,17 @@
-use axum::{extract::State, http::StatusCode};
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 use invoicer_api_types::{einvoice::ValidationReportOut, invoice::InvoiceOut};
-use invoicer_app::AppError;
+use invoicer_app::{imports, quotas, AppError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::{
     extract::{Auth, Json, Query, Read, Write, Xml},
+    idempotent::{self, Idem},
+    limits,
     problem::ApiError,
     state::AppState,
 };
@@ -26,16 +32,39 @@ pub struct ValidateQuery {
     request_body(content = String, content_type = "application/xml", description = "A UBL 2.1 Invoice or CreditNote"),
     responses((status = 200, body = ValidationReportOut)), security(("api_key" = [])))]
 pub async fn validate_einvoice(
-    _auth: Auth<Read>,
+    State(state): State<AppState>,
+    auth: Auth<Read>,
+    idem: Idem,
     Query(q): Query<ValidateQuery>,
     Xml(body): Xml,
-) -> Result<Json<ValidationReportOut>, ApiError> {
+) -> Result<Response, ApiError> {
+    quotas::count_validation(
+        &state.db,
+        auth.tenant.account_id,
+        limits::plan_of(&state, &auth)?,
+    )
+    .await?;
     let report = invoicer_einvoice::validate(&body);
-    let out = ValidationReportOut::from(&report);
-    if q.strict == Some(true) && report.has_fatal() {
-        return Err(AppError::validation_failed(&report, "The document").into());
+    let verdict = if q.strict == Some(true) && report.has_fatal() {
+        Err(AppError::validation_failed(&report, "The document"))
+    } else {
+        Ok(ValidationReportOut::from(&report))
+    };
+    if !idem.is_keyed() {
+        // Validating writes nothing: only a key's record needs a transaction.
+        return Ok(Json(verdict?).into_response());
     }
-    Ok(Json(out))
+    idempotent::write(
+        &state,
+        auth.tenant,
+        idem,
+        &body,
+        StatusCode::OK,
+        verdict,
+        async |_tx, out| Ok(out),
+        |out, _| out.clone(),
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -60,11 +89,20 @@ pub struct ImportQuery {
 pub async fn import_einvoice(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Query(q): Query<ImportQuery>,
     Xml(body): Xml,
-) -> Result<(StatusCode, Json<InvoiceOut>), ApiError> {
-    let document =
-        invoicer_app::imports::import(&state.db, auth.tenant, &body, q.business_id.as_deref())
-            .await?;
-    Ok((StatusCode::CREATED, Json(InvoiceOut::from(&document))))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        &body,
+        StatusCode::CREATED,
+        imports::prepare(&body, q.business_id.as_deref()),
+        async |tx, prepared| imports::add(tx, tenant, prepared).await,
+        |d, _| InvoiceOut::from(d),
+    )
+    .await
 }

@@ -7,12 +7,14 @@ use invoicer_api_types::{
     invoice::{DocumentRef, InvoiceIn, InvoiceOut},
     list::{InvoiceListQuery, ListOut},
 };
-use invoicer_app::invoices;
+use invoicer_app::{invoices, quotas};
 use invoicer_domain::invoice::{Action, Kind};
 
 use super::list_out;
 use crate::{
     extract::{Auth, Json, Query, Read, Write},
+    idempotent::{self, Idem},
+    limits,
     problem::ApiError,
     state::AppState,
 };
@@ -23,10 +25,24 @@ use crate::{
 pub async fn create_invoice(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Json(input): Json<InvoiceIn>,
-) -> Result<(StatusCode, Json<InvoiceOut>), ApiError> {
-    let invoice = invoices::create(&state.db, auth.tenant, input).await?;
-    Ok((StatusCode::CREATED, Json(InvoiceOut::from(&invoice))))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    let plan = limits::plan_of(&state, &auth)?;
+    let creation = limits::invoice_creation(&state, &auth, auth.counted()).await?;
+    let created = idempotent::write(
+        &state,
+        tenant,
+        idem,
+        &idempotent::canonical(&input),
+        StatusCode::CREATED,
+        invoices::parse(&input),
+        async |tx, new| quotas::add_invoice(tx, tenant, plan, new).await,
+        |i, _| InvoiceOut::from(i),
+    )
+    .await;
+    creation.settle(created)
 }
 
 /// List invoices, oldest first, with filters.
@@ -72,12 +88,23 @@ pub async fn update_invoice(
 pub(super) async fn act(
     state: AppState,
     auth: Auth<Write>,
+    idem: Idem,
     kind: Kind,
     id: String,
     action: Action,
-) -> Result<Json<InvoiceOut>, ApiError> {
-    let invoice = invoices::transition(&state.db, auth.tenant, kind, &id, action).await?;
-    Ok(Json(InvoiceOut::from(&invoice)))
+) -> Result<Response, ApiError> {
+    let tenant = auth.tenant;
+    idempotent::write(
+        &state,
+        tenant,
+        idem,
+        b"",
+        StatusCode::OK,
+        Ok(()),
+        async |tx, ()| invoices::transition_in(tx, tenant, kind, &id, action).await,
+        |i, _| InvoiceOut::from(i),
+    )
+    .await
 }
 
 /// Issue a draft: it gets the next number of its business's series and can no longer be edited.
@@ -86,9 +113,10 @@ pub(super) async fn act(
 pub async fn issue_invoice(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<InvoiceOut>, ApiError> {
-    act(state, auth, Kind::Invoice, id, Action::Issue).await
+) -> Result<Response, ApiError> {
+    act(state, auth, idem, Kind::Invoice, id, Action::Issue).await
 }
 
 /// The issued invoice as a UBL 2.1 Peppol BIS Billing 3.0 e-invoice.
@@ -113,9 +141,10 @@ pub async fn get_invoice_ubl(
 pub async fn dispute_invoice(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<InvoiceOut>, ApiError> {
-    act(state, auth, Kind::Invoice, id, Action::Dispute).await
+) -> Result<Response, ApiError> {
+    act(state, auth, idem, Kind::Invoice, id, Action::Dispute).await
 }
 
 /// Mark an issued or received invoice paid.
@@ -124,9 +153,10 @@ pub async fn dispute_invoice(
 pub async fn mark_invoice_paid(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<InvoiceOut>, ApiError> {
-    act(state, auth, Kind::Invoice, id, Action::MarkPaid).await
+) -> Result<Response, ApiError> {
+    act(state, auth, idem, Kind::Invoice, id, Action::MarkPaid).await
 }
 
 /// Void a draft or issued invoice.
@@ -135,7 +165,8 @@ pub async fn mark_invoice_paid(
 pub async fn void_invoice(
     State(state): State<AppState>,
     auth: Auth<Write>,
+    idem: Idem,
     Path(id): Path<String>,
-) -> Result<Json<InvoiceOut>, ApiError> {
-    act(state, auth, Kind::Invoice, id, Action::Void).await
+) -> Result<Response, ApiError> {
+    act(state, auth, idem, Kind::Invoice, id, Action::Void).await
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod businesses;
 pub mod customers;
+pub mod idempotency;
 pub mod invoices;
 pub mod number_series;
 mod party;

@@ -311,7 +311,10 @@ async fn usage_counts_this_month_s_invoices_and_the_usable_keys(app: &TestApp) {
     assert_eq!(usage["plan"], "basic");
     assert_eq!(
         usage["quotas"],
-        json!([{"resource": "invoices", "used": 0, "limit": null}])
+        json!([
+            {"resource": "invoices", "used": 0, "limit": null},
+            {"resource": "einvoice_validations", "used": 0, "limit": null},
+        ])
     );
     assert_eq!(
         usage["caps"],
@@ -371,7 +374,10 @@ async fn usage_counts_this_month_s_invoices_and_the_usable_keys(app: &TestApp) {
     let usage = send(app, Method::GET, &usage_path, None).await;
     assert_eq!(
         usage.ok(200)["quotas"],
-        json!([{"resource": "invoices", "used": 3, "limit": null}])
+        json!([
+            {"resource": "invoices", "used": 3, "limit": null},
+            {"resource": "einvoice_validations", "used": 0, "limit": null},
+        ])
     );
     assert_eq!(
         usage.body["caps"][0],
@@ -384,7 +390,10 @@ async fn usage_counts_this_month_s_invoices_and_the_usable_keys(app: &TestApp) {
     assert_eq!(own.ok(200)["plan"], "self_hosted");
     assert_eq!(
         own.body["quotas"],
-        json!([{"resource": "invoices", "used": 1, "limit": null}])
+        json!([
+            {"resource": "invoices", "used": 1, "limit": null},
+            {"resource": "einvoice_validations", "used": 0, "limit": null},
+        ])
     );
     assert_eq!(
         own.body["caps"],
@@ -483,7 +492,10 @@ async fn accounts_can_be_on_the_configured_plans_only(app: &TestApp) {
     let usage = send(app, Method::GET, &usage, None).await;
     assert_eq!(
         usage.ok(200)["quotas"],
-        json!([{"resource": "invoices", "used": 0, "limit": 100}])
+        json!([
+            {"resource": "invoices", "used": 0, "limit": 100},
+            {"resource": "einvoice_validations", "used": 0, "limit": null},
+        ])
     );
     assert_eq!(
         usage.body["caps"],

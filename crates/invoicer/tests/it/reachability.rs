@@ -9,8 +9,10 @@ const SOURCES: &[&str] = &[
     include_str!("credit_notes.rs"),
     include_str!("einvoices.rs"),
     include_str!("envelope.rs"),
+    include_str!("idempotency.rs"),
     include_str!("imports.rs"),
     include_str!("invoices.rs"),
+    include_str!("limits.rs"),
     include_str!("tenancy.rs"),
     include_str!("ubl.rs"),
 ];

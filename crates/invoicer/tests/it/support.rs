@@ -259,6 +259,7 @@ impl TestApp {
             admin_token: config.admin_token.as_deref().map(|t| {
                 invoicer_domain::admin_token::AdminToken::new(t).expect("a valid admin token")
             }),
+            rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
         };
         let app = invoicer_http::router::build_with(state, extra(axum::Router::new()));
         let server = tokio::spawn(async move {
