@@ -66,6 +66,7 @@ async fn the_readme_walkthrough_works_verbatim() {
         "\"fatal\": 0",
         "\"direction\": \"incoming\"",
         "\"disputed\"",
+        "idempotent-replayed: true",
     ] {
         assert!(
             stdout.contains(expected),
