@@ -189,6 +189,9 @@ async fn keyed_run<P, T>(
     let (mut tx, existing) = claim(db, scope).await?;
     if let Some(first) = existing {
         if first.fingerprint != fingerprint {
+            // Released now, not when the connection is next used: a repeat must not find the
+            // key held by a transaction that has nothing left to do.
+            tx.rollback().await?;
             return Err(reused());
         }
         // Committing the (empty) turn is what waits for the first response's durability.
@@ -202,6 +205,8 @@ async fn keyed_run<P, T>(
     let result = match result {
         // A failure of ours records nothing: the retry runs again.
         Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
+            // The rollback may itself fail on a lost database; the failure to report is `e`.
+            let _ = tx.rollback().await;
             return Ok(Outcome::Refused(e));
         }
         result => result,
