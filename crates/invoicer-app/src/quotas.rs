@@ -3,8 +3,8 @@
 //! row is locked before counting, and SQLite's single writer runs one such transaction at a time.
 //!
 //! - `invoices` a month: counted from the invoices themselves (`count_created`).
-//! - `einvoice_validations` a month: nothing else records them, so each is counted in
-//!   `usage_counters` by one conditional upsert that checks the quota and counts at once.
+//! - `einvoice_validations` a month: nothing else records them, so they are counted in
+//!   `usage_counters`, by the [`Meter`].
 //! - `api_keys` at once: the usable keys (`count_usable`). Only keys created with a key
 //!   (`POST /v1/api_keys`) are held to it; the operator (admin API, CLI) may mint more, e.g. to
 //!   let an account at its cap back in.
@@ -18,8 +18,14 @@ use invoicer_domain::{
 };
 use invoicer_store::{
     repo::{accounts, api_keys, invoices, usage_counters},
-    Db, Tx,
+    Backend, Db, Tx,
 };
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, OnceLock, PoisonError},
+    time::Duration,
+};
+
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
@@ -137,28 +143,145 @@ pub async fn add_key(
     Ok(created)
 }
 
-/// Counts one e-invoice validation for the account, or refuses it with `quota_exceeded` when
-/// this month's are used up. One statement in a transaction of its own: the validation itself
-/// writes nothing.
-pub async fn count_validation(db: &Db, account_id: Uuid, plan: &Plan) -> AppResult<()> {
-    let resource = Metered::EinvoiceValidations;
-    let quota = plan.monthly_quota(resource);
+/// Counts what no table records: e-invoice validations. A validation writes nothing else, so
+/// counting must not make it a write:
+///
+/// - on a plan with a monthly quota of them, each is counted where it is checked, in one
+///   statement that counts only below the quota (on PostgreSQL autocommitted, one round trip;
+///   on SQLite a turn of the single writer, sharing its durable commit with the writes beside
+///   it): exact across instances, and the quota bounds how many such writes there are;
+/// - on a plan without one, nothing is enforced, so the count is kept in memory and written
+///   once a second ([`FLUSH_EVERY`]), one statement per account, and at shutdown. The operator's
+///   usage may then lag the other instances by a second, and a crash loses at most the last
+///   second's count.
+pub struct Meter {
+    db: Db,
+    /// Counted and not yet written, by account and month.
+    pending: Mutex<HashMap<(Uuid, String), u64>>,
+    /// Held while counts are written, so a flush returns only once what was counted before it
+    /// is written, whoever writes it.
+    flushing: tokio::sync::Mutex<()>,
+    flusher: OnceLock<()>,
+}
+
+/// How often a [`Meter`] writes what it counted in memory.
+pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
+
+impl Meter {
+    pub fn new(db: Db) -> Arc<Meter> {
+        Arc::new(Meter {
+            db,
+            pending: Mutex::new(HashMap::new()),
+            flushing: tokio::sync::Mutex::new(()),
+            flusher: OnceLock::new(),
+        })
+    }
+
+    /// Counts one e-invoice validation for the account, or refuses it with `quota_exceeded`
+    /// when this month's are used up.
+    pub async fn count_validation(
+        self: &Arc<Self>,
+        account_id: Uuid,
+        plan: &Plan,
+    ) -> AppResult<()> {
+        let resource = Metered::EinvoiceValidations;
+        if let Some(quota) = plan.monthly_quota(resource) {
+            return count_within(&self.db, account_id, resource, quota, &plan.name).await;
+        }
+        *self
+            .lock()
+            .entry((account_id, month_key(now())))
+            .or_default() += 1;
+        self.start_flusher();
+        Ok(())
+    }
+
+    /// Writes what was counted in memory; on a failure keeps it for the next time.
+    pub async fn flush(&self) -> AppResult<()> {
+        let _flushing = self.flushing.lock().await;
+        let batch = std::mem::take(&mut *self.lock());
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let written = async {
+            let mut tx = self.db.begin().await?;
+            for ((account_id, month), n) in &batch {
+                let resource = Metered::EinvoiceValidations.as_str();
+                usage_counters::add(&mut tx, *account_id, resource, month, *n).await?;
+            }
+            tx.commit().await?;
+            AppResult::Ok(())
+        }
+        .await;
+        if written.is_err() {
+            let mut pending = self.lock();
+            for (at, n) in batch {
+                *pending.entry(at).or_default() += n;
+            }
+        }
+        written
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(Uuid, String), u64>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts the task that flushes every [`FLUSH_EVERY`], once; it ends with the meter.
+    fn start_flusher(self: &Arc<Self>) {
+        self.flusher.get_or_init(|| {
+            let meter = Arc::downgrade(self);
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(FLUSH_EVERY);
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    every.tick().await;
+                    let Some(meter) = meter.upgrade() else { return };
+                    if let Err(e) = meter.flush().await {
+                        tracing::warn!(error = %e, "writing the counted validations failed; retrying");
+                    }
+                }
+            });
+        });
+    }
+}
+
+/// Counts one use of `resource` unless this month's `quota` is used up, in one statement.
+async fn count_within(
+    db: &Db,
+    account_id: Uuid,
+    resource: Metered,
+    quota: u64,
+    plan: &str,
+) -> AppResult<()> {
     let month = month_key(now());
-    let mut tx = db.begin().await?;
-    let counted =
-        usage_counters::bump(&mut tx, account_id, resource.as_str(), &month, quota).await?;
+    let counted = match db.backend() {
+        // PostgreSQL has one pool for reads and writes.
+        Backend::Postgres => {
+            let mut conn = db.read().await?;
+            usage_counters::bump(
+                &mut conn,
+                account_id,
+                resource.as_str(),
+                &month,
+                Some(quota),
+            )
+            .await?
+        }
+        Backend::Sqlite => {
+            let mut tx = db.begin().await?;
+            let counted =
+                usage_counters::bump(&mut tx, account_id, resource.as_str(), &month, Some(quota))
+                    .await?;
+            tx.commit().await?;
+            counted
+        }
+    };
     if counted.is_some() {
-        tx.commit().await?;
         return Ok(());
     }
-    let used = usage_counters::get(&mut tx, account_id, resource.as_str(), &month).await?;
-    drop(tx);
-    Err(quota_exceeded(
-        resource,
-        used,
-        quota.unwrap_or_default(),
-        &plan.name,
-    ))
+    let mut conn = db.read().await?;
+    let used = usage_counters::get(&mut conn, account_id, resource.as_str(), &month).await?;
+    Err(quota_exceeded(resource, used, quota, plan))
 }
 
 /// This month's count of validations, for the operator's usage.

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use invoicer_app::rates::Rates;
+use invoicer_app::{quotas::Meter, rates::Rates};
 use invoicer_domain::{admin_token::AdminToken, plan::Plans};
 use invoicer_store::Db;
 
@@ -17,4 +17,6 @@ pub struct AppState {
     /// The keys' request counts (`Rates::for_db`: in memory on SQLite, leased from the database
     /// on PostgreSQL).
     pub rates: Arc<Rates>,
+    /// The accounts' counted e-invoice validations.
+    pub meter: Arc<Meter>,
 }

@@ -219,6 +219,7 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
         plans: std::sync::Arc::new(invoicer_domain::plan::Plans::built_in()),
         admin_token: None,
         rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
+        meter: invoicer_app::quotas::Meter::new(db.clone()),
     });
     let server = tokio::spawn(async move {
         let _ = axum::serve(

@@ -108,12 +108,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 admin_api = admin_token.is_some(),
                 "serving"
             );
+            let meter = invoicer_app::quotas::Meter::new(db.clone());
             let app = invoicer_http::build(invoicer_http::AppState {
                 db: db.clone(),
                 public_url,
                 plans: std::sync::Arc::new(plans),
                 admin_token,
                 rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
+                meter: meter.clone(),
             });
             tokio::spawn(sweep_idempotency_keys(db.clone()));
             axum::serve(
@@ -122,6 +124,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .with_graceful_shutdown(shutdown)
             .await?;
+            if let Err(e) = meter.flush().await {
+                tracing::error!(error = %e, "the last second's counted validations were not written");
+            }
             db.close().await;
             tracing::info!("stopped");
             Ok(())

@@ -86,6 +86,8 @@ pub async fn get_account_usage(
     _operator: Operator,
     Path(id): Path<String>,
 ) -> Result<Json<UsageOut>, ApiError> {
+    // What this instance counted in memory is written first, so its own count is exact.
+    state.meter.flush().await?;
     let (account, plan, usage) = accounts::usage(&state.db, &state.plans, uuid_path(&id)?).await?;
     Ok(Json(UsageOut::new(&account, &plan, &usage)))
 }

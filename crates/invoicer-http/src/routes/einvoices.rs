@@ -4,7 +4,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use invoicer_api_types::{einvoice::ValidationReportOut, invoice::InvoiceOut};
-use invoicer_app::{imports, quotas, AppError};
+use invoicer_app::{imports, AppError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -38,12 +38,10 @@ pub async fn validate_einvoice(
     Query(q): Query<ValidateQuery>,
     Xml(body): Xml,
 ) -> Result<Response, ApiError> {
-    quotas::count_validation(
-        &state.db,
-        auth.tenant.account_id,
-        limits::plan_of(&state, &auth)?,
-    )
-    .await?;
+    state
+        .meter
+        .count_validation(auth.tenant.account_id, limits::plan_of(&state, &auth)?)
+        .await?;
     let report = invoicer_einvoice::validate(&body);
     let verdict = if q.strict == Some(true) && report.has_fatal() {
         Err(AppError::validation_failed(&report, "The document"))

@@ -35,6 +35,28 @@ pub async fn bump(
         .transpose()
 }
 
+/// Adds `n` uses of `resource` in `month`, whatever the quota: what an instance counted in
+/// memory, written at once.
+pub async fn add(
+    conn: &mut Conn,
+    account_id: Uuid,
+    resource: &str,
+    month: &str,
+    n: u64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO usage_counters (account_id, resource, month, used) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (account_id, resource, month) DO UPDATE SET used = usage_counters.used + $4",
+    )
+    .bind(account_id.to_string())
+    .bind(resource.to_owned())
+    .bind(month.to_owned())
+    .bind(i64::try_from(n).unwrap_or(i64::MAX))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// How many uses of `resource` were counted in `month`.
 pub async fn get(
     conn: &mut Conn,

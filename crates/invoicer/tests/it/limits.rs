@@ -50,6 +50,7 @@ both!(with limited;
     a_key_s_invoice_creations_an_hour_are_limited,
     a_month_s_invoices_stop_at_the_quota,
     a_month_s_validations_stop_at_the_quota_and_the_operator_sees_them,
+    validations_are_counted_on_a_plan_without_a_quota_too,
     one_key_more_than_the_plan_allows_is_refused,
     concurrent_key_creations_never_pass_the_cap,
     the_self_hosted_plan_is_never_limited,
@@ -350,6 +351,24 @@ async fn a_month_s_validations_stop_at_the_quota_and_the_operator_sees_them(app:
             {"resource": "invoices", "used": 0, "limit": 2},
             {"resource": "einvoice_validations", "used": 1, "limit": 1},
         ])
+    );
+}
+
+async fn validations_are_counted_on_a_plan_without_a_quota_too(app: &TestApp) {
+    // The bootstrap account is on self_hosted: its count is kept in memory, and the operator's
+    // usage writes it first.
+    for _ in 0..3 {
+        let validate = app
+            .req(Method::POST, "/v1/einvoices/validate")
+            .header("content-type", "application/xml")
+            .body("<Invoice/>");
+        app.send(validate).await.ok(200);
+    }
+    let usage = format!("/admin/v1/accounts/{}/usage", app.account_id);
+    let usage = app.send(app.admin(Method::GET, &usage)).await;
+    assert_eq!(
+        usage.ok(200)["quotas"][1],
+        json!({"resource": "einvoice_validations", "used": 3, "limit": null})
     );
 }
 

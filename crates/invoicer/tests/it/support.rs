@@ -260,6 +260,7 @@ impl TestApp {
                 invoicer_domain::admin_token::AdminToken::new(t).expect("a valid admin token")
             }),
             rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
+            meter: invoicer_app::quotas::Meter::new(db.clone()),
         };
         let app = invoicer_http::router::build_with(state, extra(axum::Router::new()));
         let server = tokio::spawn(async move {
