@@ -115,7 +115,9 @@ impl From<StoreError> for AppError {
         match e {
             // Nothing of a failed commit was kept: like an unreachable database, retrying later
             // is the remedy.
-            StoreError::Unavailable(_) | StoreError::CommitFailed(_) => Self::Unavailable(e),
+            StoreError::Unavailable(_) | StoreError::CommitFailed(_) | StoreError::Redis(_) => {
+                Self::Unavailable(e)
+            }
             other => Self::Internal(Box::new(other)),
         }
     }

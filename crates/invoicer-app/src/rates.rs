@@ -23,6 +23,7 @@ use std::{
 use invoicer_api_types::ErrorCode;
 use invoicer_domain::plan::Plan;
 use invoicer_store::{
+    redis_budget::RedisBudget,
     repo::rate_leases::{self, Window},
     Backend, Db,
 };
@@ -147,6 +148,8 @@ enum Budget {
     Local,
     /// Leased in batches from `rate_leases`.
     Postgres(Db),
+    /// Leased in batches from Redis (`INVOICER_REDIS_URL`).
+    Redis(RedisBudget),
 }
 
 /// The rate counters of this process.
@@ -179,12 +182,26 @@ impl Rates {
         }
     }
 
+    /// Leased from Redis, whatever the database: for instances that share one Redis.
+    pub fn through_redis(redis: RedisBudget) -> Rates {
+        Self::with(Budget::Redis(redis))
+    }
+
     fn with(budget: Budget) -> Rates {
         Rates {
             budget,
             slots: Mutex::new(HashMap::new()),
             last_sweep: AtomicI64::new(0),
             last_forget: AtomicI64::new(0),
+        }
+    }
+
+    /// Where the budget comes from: `memory`, `postgresql` or `redis`.
+    pub fn budget(&self) -> &'static str {
+        match self.budget {
+            Budget::Local => "memory",
+            Budget::Postgres(_) => "postgresql",
+            Budget::Redis(_) => "redis",
         }
     }
 
@@ -283,19 +300,23 @@ impl Rates {
         window: i64,
         limit: u64,
     ) -> AppResult<rate_leases::Lease> {
-        let Budget::Postgres(db) = &self.budget else {
-            // `roll` gave this process the whole window already.
-            return Ok(rate_leases::Lease {
-                got: 0,
-                granted: limit,
-            });
-        };
         let len = class.window_secs();
         let window = Window {
             key_id,
             bucket: class.name(),
             start: window * len,
             end: (window + 1) * len,
+        };
+        let db = match &self.budget {
+            Budget::Postgres(db) => db,
+            Budget::Redis(redis) => return Ok(redis.lease(window, batch(limit), limit).await?),
+            // `roll` gave this process the whole window already.
+            Budget::Local => {
+                return Ok(rate_leases::Lease {
+                    got: 0,
+                    granted: limit,
+                })
+            }
         };
         // Autocommitted on a pooled connection: one round trip, holding the row lock only for
         // the statement.

@@ -16,6 +16,15 @@ pub enum StoreError {
     /// A group commit failed; none of its writers' work was persisted.
     #[error("commit failed: {0}")]
     CommitFailed(String),
+    /// The Redis that holds the shared rate budgets failed or cannot be reached.
+    #[error("redis unavailable")]
+    Redis(#[source] redis::RedisError),
+}
+
+impl From<redis::RedisError> for StoreError {
+    fn from(e: redis::RedisError) -> Self {
+        Self::Redis(e)
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -9,6 +9,7 @@ mod error;
 mod group_commit;
 mod migrate;
 pub mod page;
+pub mod redis_budget;
 pub mod repo;
 
 pub use db::{Backend, Db, DbConfig, ReadConn, Tx};

@@ -95,6 +95,11 @@ pub struct Serve {
     /// variable to the flag. Default: none, and then the admin API does not exist.
     #[arg(long, env = "INVOICER_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<Secret>,
+    /// `redis://HOST:PORT/DB`: the instances share their keys' request-rate budgets through this
+    /// Redis instead of the database. Default: none (in memory on SQLite, the database on
+    /// PostgreSQL).
+    #[arg(long, env = "INVOICER_REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<Secret>,
 }
 
 /// A secret from the command line or the environment. Taking it never fails, so no parse error
@@ -238,6 +243,11 @@ impl Serve {
     }
 
     /// The admin token, checked; the message names the variable and never shows the value.
+    /// The Redis URL, if one is set.
+    pub fn redis_url(&self) -> Option<&str> {
+        self.redis_url.as_ref().map(|secret| secret.0.as_str())
+    }
+
     pub fn admin_token(&self) -> anyhow::Result<Option<AdminToken>> {
         self.admin_token
             .as_ref()

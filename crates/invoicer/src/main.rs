@@ -75,6 +75,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let public_url = serve.public_url()?;
             let admin_token = serve.admin_token()?;
             let plans = cli.global.plans()?;
+            let rates = match serve.redis_url() {
+                Some(url) => invoicer_app::rates::Rates::through_redis(
+                    invoicer_store::redis_budget::RedisBudget::connect(url)
+                        .await
+                        .context("INVOICER_REDIS_URL: cannot reach Redis")?,
+                ),
+                None => invoicer_app::rates::Rates::for_db(&db),
+            };
             if let Some(key) = keys::bootstrap(&db)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -106,6 +114,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 backend = ?db.backend(),
                 plans = %plans.names().join(","),
                 admin_api = admin_token.is_some(),
+                rate_budget = rates.budget(),
                 "serving"
             );
             let meter = invoicer_app::quotas::Meter::new(db.clone());
@@ -114,7 +123,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 public_url,
                 plans: std::sync::Arc::new(plans),
                 admin_token,
-                rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
+                rates: std::sync::Arc::new(rates),
                 meter: meter.clone(),
             });
             tokio::spawn(sweep_idempotency_keys(db.clone()));

@@ -562,3 +562,71 @@ async fn rates_hold_across_two_instances_on_one_postgresql() {
     drop((a, b));
     db.drop_schema().await;
 }
+
+fn redis_url() -> String {
+    std::env::var("INVOICER_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// With `INVOICER_REDIS_URL`, two instances on one PostgreSQL share a key's budget through
+/// Redis, and the database holds none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rates_hold_across_two_instances_sharing_one_redis() {
+    let url = redis_url();
+    let reachable = redis::Client::open(url.as_str())
+        .and_then(|c| c.get_connection())
+        .and_then(|mut c| redis::cmd("PING").query::<String>(&mut c));
+    assert!(
+        reachable.is_ok(),
+        "Redis is required for this test and is not reachable at {url} ({reachable:?}). Start it, \
+         or point INVOICER_TEST_REDIS_URL at one."
+    );
+    let db = TestDb::new(Store::Postgres).await;
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("plans.toml");
+    std::fs::write(
+        &plans,
+        "[plans.self_hosted]\n[plans.exact]\nreads_per_minute = 30\n",
+    )
+    .unwrap();
+    let env = [
+        ("INVOICER_PLANS", plans.to_str().unwrap()),
+        ("INVOICER_ADMIN_TOKEN", ADMIN_TOKEN),
+        ("INVOICER_REDIS_URL", url.as_str()),
+    ];
+    let (a, _) = start_server_with(&db.url, true, &env);
+    let (b, _) = start_server_with(&db.url, false, &env);
+    let bases = [a.base.as_str(), b.base.as_str()];
+    let client = reqwest::Client::new();
+
+    let key = minted_key(&client, bases[0], "exact").await;
+    let mut answers = Vec::new();
+    let refused = loop {
+        let i = answers.len() % 2;
+        let answer = read_at(&client, bases[i], i, &key).await;
+        if answer.1 == 429 {
+            break answer;
+        }
+        assert_eq!(answer.1, 200);
+        assert!(answers.len() < 90, "never refused");
+        answers.push(answer);
+    };
+    let in_window = answers.iter().filter(|a| a.2 == refused.2).count();
+    assert_eq!(in_window, 30, "the limit, across both");
+
+    let store = invoicer_store::Db::connect(&invoicer_store::DbConfig::new(&db.url))
+        .await
+        .unwrap();
+    let mut conn = store.read().await.unwrap();
+    let leases: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) AS n FROM rate_leases")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap(),
+        "n",
+    );
+    assert_eq!(leases, 0, "the budget is Redis's");
+    drop(conn);
+    store.close().await;
+    drop((a, b));
+    db.drop_schema().await;
+}
