@@ -203,8 +203,7 @@ async fn keyed_run<P, T>(
         Err(e) => Err(e),
     };
     let result = match result {
-        // A failure of ours records nothing: the retry runs again.
-        Err(e @ (AppError::Unavailable(_) | AppError::Internal(_))) => {
+        Err(e) if !is_recorded(&e) => {
             // The rollback may itself fail on a lost database; the failure to report is `e`.
             let _ = tx.rollback().await;
             return Ok(Outcome::Refused(e));
@@ -234,6 +233,13 @@ async fn keyed_run<P, T>(
     repo::put(&mut tx, *scope, &kept, at, at + RETENTION).await?;
     tx.commit().await?;
     Ok(Outcome::First(sent))
+}
+
+/// Whether a refusal is recorded and replayed. A failure of ours is not: the retry runs again.
+/// Nor is a 429: it says "not now" (a quota, a plan's cap), and a retry once that has changed
+/// must run.
+fn is_recorded(e: &AppError) -> bool {
+    matches!(e, AppError::Client { .. }) && e.code().status() != 429
 }
 
 /// Deletes the records past their retention; returns how many.

@@ -384,7 +384,16 @@ async fn one_key_more_than_the_plan_allows_is_refused(app: &TestApp) {
         .ok(201);
     let third = create_key(app, &key, json!({"name": "third"})).await;
     third.ok(201);
-    let over = create_key(app, &key, json!({"name": "fourth"})).await;
+    let keyed_fourth = || {
+        app.send(
+            app.client
+                .post(app.url("/v1/api_keys"))
+                .bearer_auth(&key)
+                .header("Idempotency-Key", "fourth")
+                .json(&json!({"name": "fourth"})),
+        )
+    };
+    let over = keyed_fourth().await;
     assert_problem(&over, 429, "plan_limit_reached");
     assert_eq!(over.body["resource"], "api_keys");
     assert_eq!(over.body["current_usage"], 3);
@@ -402,9 +411,10 @@ async fn one_key_more_than_the_plan_allows_is_refused(app: &TestApp) {
     // A revoked key no longer counts.
     let revoke = format!("/v1/api_keys/{}/revoke", third.id());
     app.post_as(&key, &revoke, json!({})).await.ok(200);
-    create_key(app, &key, json!({"name": "fourth"}))
-        .await
-        .ok(201);
+    // A 429 is not replayed: the same keyed request runs again once there is room.
+    let fourth = keyed_fourth().await;
+    fourth.ok(201);
+    assert_eq!(fourth.header("idempotent-replayed"), None);
 }
 
 async fn concurrent_key_creations_never_pass_the_cap(app: &TestApp) {
