@@ -671,7 +671,7 @@ pub fn settle_exemptions(v: &mut Violations, lines: &mut [Line], acs: &mut [Allo
                     v.push(
                         format!("{path}vat_exemption_reason"),
                         "not_allowed",
-                        format!("Category {category} carries VAT and takes no exemption reason (EN 16931 BR-{}-10).", match category { VatCategory::L => "AF", VatCategory::M => "AG", other => other.code() }),
+                        format!("Category {category} carries VAT and takes no exemption reason (EN 16931 BR-{}-10).", category.rule_family()),
                     );
                 }
             }

@@ -161,6 +161,6 @@ pub async fn add(tx: &mut Tx, tenant: Tenant, new: NewCreditNote) -> AppResult<I
     };
     let ubl = sealing::seal(&mut note, &seller, &buyer)?;
     repo::insert(tx, tenant, &note).await?;
-    sealing::keep(tx, tenant, &note, &ubl).await?;
+    repo::set_ubl(tx, tenant, note.id, &ubl).await?;
     Ok(note)
 }

@@ -43,10 +43,10 @@ pub struct Response {
     pub body: String,
 }
 
-/// Which copy of a response is being rendered: the one sent now, or the one kept for repeats
+/// Which rendition of a response is made: the one sent now, or the one kept for repeats
 /// (which may leave out what must never rest in the database, such as a new key's secret).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Copy {
+pub enum Rendition {
     Sent,
     Kept,
 }
@@ -138,7 +138,7 @@ pub async fn run<P, T>(
     keyed: Option<Keyed<'_>>,
     prepared: AppResult<P>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
-    render: impl Fn(&AppResult<T>, Copy) -> Response,
+    render: impl Fn(&AppResult<T>, Rendition) -> Response,
 ) -> Outcome<T> {
     let Some(keyed) = keyed else {
         return Outcome::Unkeyed(in_transaction(db, prepared, exec).await);
@@ -184,7 +184,7 @@ async fn keyed_run<P, T>(
     fingerprint: &str,
     prepared: AppResult<P>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
-    render: &impl Fn(&AppResult<T>, Copy) -> Response,
+    render: &impl Fn(&AppResult<T>, Rendition) -> Response,
 ) -> AppResult<Outcome<T>> {
     let (mut tx, existing) = claim(db, scope).await?;
     if let Some(first) = existing {
@@ -210,8 +210,8 @@ async fn keyed_run<P, T>(
         }
         result => result,
     };
-    let sent = render(&result, Copy::Sent);
-    let kept = recorded(render(&result, Copy::Kept), fingerprint);
+    let sent = render(&result, Rendition::Sent);
+    let kept = recorded(render(&result, Rendition::Kept), fingerprint);
     if result.is_err() {
         // A refusal is recorded too, but without whatever the operation wrote before it
         // refused (a document number drawn for an issue that then failed): that rolls back,

@@ -412,7 +412,7 @@ pub async fn transition_in(
         }));
     }
     if let Some(ubl) = &ubl {
-        sealing::keep(tx, tenant, &next, ubl).await?;
+        invoices::set_ubl(tx, tenant, next.id, ubl).await?;
     }
     Ok(next)
 }

@@ -7,15 +7,13 @@ use invoicer_domain::{
     invoice::{Invoice, Parties},
     issuable,
     party::Identity,
-    tenant::Tenant,
 };
-use invoicer_store::{repo::invoices, Conn};
 use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
 
 /// Freezes `seller` and `buyer` into `doc`, renders and validates it; on success `doc` carries
-/// its `ubl_sha256` and the UBL is returned, to be kept with [`keep`] once the row exists.
+/// its `ubl_sha256` and the UBL is returned, to be kept with the row (`invoices::set_ubl`).
 pub(crate) fn seal(doc: &mut Invoice, seller: &Identity, buyer: &Identity) -> AppResult<String> {
     let parties = Parties {
         seller: seller.clone(),
@@ -47,15 +45,4 @@ pub(crate) fn seal(doc: &mut Invoice, seller: &Identity, buyer: &Identity) -> Ap
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// Stores the UBL of a sealed document, in the transaction that wrote its row.
-pub(crate) async fn keep(
-    conn: &mut Conn,
-    tenant: Tenant,
-    doc: &Invoice,
-    ubl: &str,
-) -> AppResult<()> {
-    invoices::set_ubl(conn, tenant, doc.id, ubl).await?;
-    Ok(())
 }

@@ -174,7 +174,7 @@ pub fn check(
             "required",
             format!(
                 "VAT category {category} needs the seller's VAT id (EN 16931 BR-{}-02).",
-                rule_family(category)
+                category.rule_family()
             ),
         );
     }
@@ -219,14 +219,4 @@ pub fn check(
         );
     }
     v
-}
-
-/// The rule family of a category's rules (BR-S-…, BR-IC-… for K, BR-AF-… for L, BR-AG-… for M).
-fn rule_family(category: VatCategory) -> &'static str {
-    match category {
-        VatCategory::K => "IC",
-        VatCategory::L => "AF",
-        VatCategory::M => "AG",
-        other => other.code(),
-    }
 }

@@ -109,6 +109,17 @@ pub enum ExemptionRule {
 }
 
 impl VatCategory {
+    /// The family of the category's EN 16931 rules: BR-S-…, BR-IC-… for K, BR-AF-… for L,
+    /// BR-AG-… for M.
+    pub fn rule_family(self) -> &'static str {
+        match self {
+            Self::K => "IC",
+            Self::L => "AF",
+            Self::M => "AG",
+            other => other.code(),
+        }
+    }
+
     pub fn exemption_rule(self) -> ExemptionRule {
         let default = |code, reason| ExemptionRule::Default { code, reason };
         match self {

@@ -11,7 +11,7 @@ use axum::{
 };
 use invoicer_api_types::ErrorCode;
 use invoicer_app::{
-    idempotency::{self, Copy, Keyed, Outcome},
+    idempotency::{self, Keyed, Outcome, Rendition},
     AppResult,
 };
 use invoicer_domain::tenant::Tenant;
@@ -94,7 +94,7 @@ fn parse_key(bytes: &[u8]) -> Result<String, ApiError> {
 
 /// Runs one write (see `invoicer_app::idempotency::run`) and answers it. `canonical_body` is the
 /// request body in a form where equal requests are equal bytes; `view` writes a success as JSON
-/// (the `Kept` copy is what repeats will get).
+/// (the `Kept` rendition is what repeats will get).
 #[expect(
     clippy::too_many_arguments,
     reason = "one call per POST route, each naming every part"
@@ -107,7 +107,7 @@ pub async fn write<P, T, V: serde::Serialize>(
     status: StatusCode,
     prepared: AppResult<P>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
-    view: impl Fn(&T, Copy) -> V,
+    view: impl Fn(&T, Rendition) -> V,
 ) -> Result<Response, ApiError> {
     let fingerprint = idempotency::fingerprint(&idem.method, &idem.path_and_query, canonical_body);
     let keyed = idem.key.as_deref().map(|key| Keyed {
@@ -115,11 +115,11 @@ pub async fn write<P, T, V: serde::Serialize>(
         route: &idem.route,
         fingerprint: fingerprint.clone(),
     });
-    let render = |result: &AppResult<T>, copy: Copy| match result {
+    let render = |result: &AppResult<T>, rendition: Rendition| match result {
         Ok(done) => idempotency::Response {
             status: status.as_u16(),
             content_type: "application/json".into(),
-            body: serde_json::to_string(&view(done, copy)).unwrap_or_default(),
+            body: serde_json::to_string(&view(done, rendition)).unwrap_or_default(),
         },
         Err(e) => {
             // Only refusals are rendered for keeping; a failure of ours is never recorded.
@@ -137,7 +137,7 @@ pub async fn write<P, T, V: serde::Serialize>(
     };
     match idempotency::run(&state.db, tenant, keyed, prepared, exec, render).await {
         Outcome::Unkeyed(Ok(done)) => {
-            Ok((status, crate::extract::Json(view(&done, Copy::Sent))).into_response())
+            Ok((status, crate::extract::Json(view(&done, Rendition::Sent))).into_response())
         }
         Outcome::Unkeyed(Err(e)) | Outcome::Refused(e) => Err(ApiError(e)),
         Outcome::First(r) => Ok(answer(r, false)),

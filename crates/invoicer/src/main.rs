@@ -233,6 +233,13 @@ async fn run_accounts(
             None => accounts::default_account(db).await.map_err(app_err),
         }
     };
+    let patch_account = |account: Option<uuid::Uuid>, patch: AccountPatch| async move {
+        let change = patch.parse(plans).map_err(|v| anyhow::anyhow!("{v}"))?;
+        let account_id = account_or_default(account).await?;
+        accounts::update(db, account_id, change)
+            .await
+            .map_err(app_err)
+    };
     match command {
         Accounts::Create { name, plan } => {
             let new = AccountIn {
@@ -262,31 +269,22 @@ async fn run_accounts(
             }
         }
         Accounts::Plan { plan, account } => {
-            let change = AccountPatch {
+            let patch = AccountPatch {
                 plan: Some(plan),
                 ..Default::default()
-            }
-            .parse(plans)
-            .map_err(|v| anyhow::anyhow!("{v}"))?;
-            let account_id = account_or_default(account).await?;
-            let account = accounts::update(db, account_id, change)
-                .await
-                .map_err(app_err)?;
-            eprintln!("account {account_id} is now on plan {}", account.plan);
+            };
+            let account = patch_account(account, patch).await?;
+            eprintln!("account {} is now on plan {}", account.id, account.plan);
         }
         Accounts::BillingStatus { status, account } => {
-            let change = AccountPatch {
+            let patch = AccountPatch {
                 billing_status: Some(status),
                 ..Default::default()
-            }
-            .parse(plans)
-            .map_err(|v| anyhow::anyhow!("{v}"))?;
-            let account_id = account_or_default(account).await?;
-            let account = accounts::update(db, account_id, change)
-                .await
-                .map_err(app_err)?;
+            };
+            let account = patch_account(account, patch).await?;
             eprintln!(
-                "account {account_id} is now {}",
+                "account {} is now {}",
+                account.id,
                 account.billing_status.as_str()
             );
         }

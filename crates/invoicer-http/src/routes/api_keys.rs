@@ -7,7 +7,7 @@ use invoicer_api_types::{
     api_key::{ApiKeyIn, ApiKeyOut},
     list::{ListOut, ListQuery},
 };
-use invoicer_app::{idempotency::Copy, keys, pagination, quotas, AppError};
+use invoicer_app::{idempotency::Rendition, keys, pagination, quotas, AppError};
 
 use super::{list_out, uuid_path};
 use crate::{
@@ -40,8 +40,8 @@ pub async fn create_api_key(
         StatusCode::CREATED,
         input.parse().map_err(AppError::invalid),
         async |tx, new| quotas::add_key(tx, tenant, plan, new).await,
-        |(key, secret), copy| ApiKeyOut {
-            secret: (copy == Copy::Sent).then(|| secret.expose().to_owned()),
+        |(key, secret), rendition| ApiKeyOut {
+            secret: (rendition == Rendition::Sent).then(|| secret.expose().to_owned()),
             ..ApiKeyOut::from(key)
         },
     )

@@ -154,11 +154,18 @@ async fn a_credit_note_is_a_valid_peppol_credit_note_referencing_its_invoice(app
     assert_eq!(report["document"], "credit_note");
     let xml = &resp.text;
     assert!(xml.contains("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"));
+    // The credited invoice's number is the ID of the billing reference (BG-3).
+    let reference = xml
+        .split("<cac:InvoiceDocumentReference>")
+        .nth(1)
+        .and_then(|rest| rest.split("</cac:InvoiceDocumentReference>").next())
+        .expect("a billing reference");
     assert!(
-        xml.contains(&format!(
-            "<cac:InvoiceDocumentReference><cbc:ID>{}</cbc:ID>",
+        reference.contains(&format!(
+            "<cbc:ID>{}</cbc:ID>",
             invoice["number"].as_str().unwrap()
-        )) || xml.contains(invoice["number"].as_str().unwrap())
+        )),
+        "{reference}"
     );
     assert_eq!(note["ubl_sha256"], sha256_hex(xml).as_str());
 }
