@@ -67,9 +67,7 @@ pub async fn authenticate(db: &Db, presented: &str, client_ip: IpAddr) -> AppRes
     let key = PlainKey::parse(presented)
         .map_err(|e| AppError::new(ErrorCode::InvalidApiKeyFormat, e.message))?;
     let hash = key.hash();
-    let mut conn = db.read().await?;
-    let found = api_keys::find_by_hash(&mut conn, &hash).await?;
-    drop(conn);
+    let found = api_keys::find_by_hash_cached(db, &hash).await?;
     let (stored, billing, plan) = match found {
         Some(found) if found.hash.matches(&hash) => (found.key, found.billing_status, found.plan),
         _ => {

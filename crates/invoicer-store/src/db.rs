@@ -43,13 +43,20 @@ pub struct Db {
     backend: Backend,
     /// SQLite only: the single writer, shared by concurrent transactions (group commit).
     gate: Option<std::sync::Arc<crate::group_commit::Gate>>,
+    /// Keys found by their hash, kept a second (`repo::api_keys::find_by_hash_cached`).
+    keys: std::sync::Arc<crate::key_cache::KeyCache>,
 }
 
 pub type ReadConn = PoolConnection<Any>;
 
 /// A write transaction. Dropping it without [`Tx::commit`] rolls back; `commit` returns once
 /// the work is durable.
-pub struct Tx(TxInner);
+pub struct Tx {
+    inner: TxInner,
+    keys: std::sync::Arc<crate::key_cache::KeyCache>,
+    /// A key or an account changed: the key cache is cleared once this commits.
+    keys_changed: bool,
+}
 
 enum TxInner {
     Postgres(Transaction<'static, Any>),
@@ -58,16 +65,26 @@ enum TxInner {
 
 impl Tx {
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self.0 {
-            TxInner::Postgres(tx) => Ok(tx.commit().await?),
-            TxInner::Sqlite(turn) => turn.commit().await,
+        match self.inner {
+            TxInner::Postgres(tx) => tx.commit().await?,
+            TxInner::Sqlite(turn) => turn.commit().await?,
         }
+        if self.keys_changed {
+            self.keys.clear();
+        }
+        Ok(())
+    }
+
+    /// Marks the transaction as changing a key or an account, so that once it commits no
+    /// request of this instance uses what the key cache held before.
+    pub(crate) fn keys_change(&mut self) {
+        self.keys_changed = true;
     }
 
     /// Rolls back now. Dropping rolls back too, but PostgreSQL's rollback then waits for the
     /// connection's next use, and whatever the transaction holds (its locks) stays held until.
     pub async fn rollback(self) -> Result<(), StoreError> {
-        match self.0 {
+        match self.inner {
             TxInner::Postgres(tx) => Ok(tx.rollback().await?),
             // The writer is queued: the next turn starts only once this one has rolled back.
             TxInner::Sqlite(turn) => {
@@ -81,7 +98,7 @@ impl Tx {
 impl std::ops::Deref for Tx {
     type Target = sqlx::AnyConnection;
     fn deref(&self) -> &Self::Target {
-        match &self.0 {
+        match &self.inner {
             TxInner::Postgres(tx) => tx,
             TxInner::Sqlite(turn) => turn.conn_ref(),
         }
@@ -90,7 +107,7 @@ impl std::ops::Deref for Tx {
 
 impl std::ops::DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        match &mut self.0 {
+        match &mut self.inner {
             TxInner::Postgres(tx) => tx,
             TxInner::Sqlite(turn) => turn.conn(),
         }
@@ -150,7 +167,18 @@ impl Db {
             read,
             backend,
             gate,
+            keys: std::sync::Arc::default(),
         })
+    }
+
+    pub(crate) fn key_cache(&self) -> &crate::key_cache::KeyCache {
+        &self.keys
+    }
+
+    /// Forgets every key found by its hash, so the next request of each reads its key and
+    /// account again: call it once a change to a key or an account has committed.
+    pub fn keys_changed(&self) {
+        self.keys.clear();
     }
 
     /// SQLite: writers queued behind the current one (0 on PostgreSQL).
@@ -163,10 +191,15 @@ impl Db {
     }
 
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        match &self.gate {
-            Some(gate) => Ok(Tx(TxInner::Sqlite(gate.begin().await?))),
-            None => Ok(Tx(TxInner::Postgres(self.write.begin().await?))),
-        }
+        let inner = match &self.gate {
+            Some(gate) => TxInner::Sqlite(gate.begin().await?),
+            None => TxInner::Postgres(self.write.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            keys: self.keys.clone(),
+            keys_changed: false,
+        })
     }
 
     pub async fn read(&self) -> Result<ReadConn, StoreError> {

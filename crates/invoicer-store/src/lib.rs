@@ -7,6 +7,7 @@ mod codec;
 mod db;
 mod error;
 mod group_commit;
+mod key_cache;
 mod migrate;
 pub mod page;
 pub mod redis_budget;

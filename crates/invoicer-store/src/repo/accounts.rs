@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::{
     codec,
     page::{Page, PageRequest},
-    Conn, StoreError,
+    Conn, StoreError, Tx,
 };
 
 const COLUMNS: &str = "id, name, plan, billing_status, created_at";
@@ -104,7 +104,7 @@ pub async fn list(conn: &mut Conn, page: PageRequest) -> Result<Page<Account>, S
 /// Sets an account's plan and billing status, each when given; `false` when there is no such
 /// account.
 pub async fn update(
-    conn: &mut Conn,
+    tx: &mut Tx,
     id: Uuid,
     plan: Option<&str>,
     billing_status: Option<BillingStatus>,
@@ -116,18 +116,19 @@ pub async fn update(
     .bind(plan)
     .bind(billing_status.map(BillingStatus::as_str))
     .bind(id.to_string())
-    .execute(conn)
+    .execute(&mut **tx)
     .await?;
+    tx.keys_change();
     Ok(result.rows_affected() == 1)
 }
 
 /// Sets an account's billing status; `false` when there is no such account.
 pub async fn set_billing_status(
-    conn: &mut Conn,
+    tx: &mut Tx,
     account_id: Uuid,
     status: BillingStatus,
 ) -> Result<bool, StoreError> {
-    update(conn, account_id, None, Some(status)).await
+    update(tx, account_id, None, Some(status)).await
 }
 
 /// On PostgreSQL, locks the account's row until the transaction ends, so a count checked

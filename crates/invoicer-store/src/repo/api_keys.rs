@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::{
     codec,
     page::{Page, PageRequest},
-    Conn, StoreError,
+    Conn, Db, StoreError, Tx,
 };
 
 const COLUMNS: &str =
@@ -90,6 +90,22 @@ pub async fn find_by_hash(conn: &mut Conn, hash: &KeyHash) -> Result<Option<Foun
     }))
 }
 
+/// [`find_by_hash`] through the database's key cache (`key_cache.rs`): a key found less than a
+/// second ago is not read again.
+pub async fn find_by_hash_cached(db: &Db, hash: &KeyHash) -> Result<Option<Found>, StoreError> {
+    let cache = db.key_cache();
+    let hex = hash.to_hex();
+    if let Some(found) = cache.get(&hex) {
+        return Ok(Some(found));
+    }
+    let (generation, started) = (cache.generation(), std::time::Instant::now());
+    let found = find_by_hash(&mut *db.read().await?, hash).await?;
+    if let Some(found) = &found {
+        cache.put(generation, hex, found.clone(), started);
+    }
+    Ok(found)
+}
+
 pub async fn get(conn: &mut Conn, tenant: Tenant, id: Uuid) -> Result<Option<ApiKey>, StoreError> {
     super::scoped::get(conn, "api_keys", COLUMNS, tenant, id, from_row).await
 }
@@ -104,7 +120,7 @@ pub async fn list(
 
 /// Revokes a key; revoking twice keeps the first time. `None` when there is no such key.
 pub async fn revoke(
-    conn: &mut Conn,
+    tx: &mut Tx,
     tenant: Tenant,
     id: Uuid,
     now: time::OffsetDateTime,
@@ -116,9 +132,10 @@ pub async fn revoke(
     .bind(tenant.account_id.to_string())
     .bind(tenant.environment.as_str())
     .bind(id.to_string())
-    .execute(&mut *conn)
+    .execute(&mut **tx)
     .await?;
-    get(conn, tenant, id).await
+    tx.keys_change();
+    get(tx, tenant, id).await
 }
 
 /// How many of an account's keys, in both environments, still work at `now`: neither revoked
