@@ -9,6 +9,7 @@ use invoicer_api_types::{
 };
 use invoicer_domain::{
     invoice::{Action, Direction, Invoice, Kind, Status, TransitionRefused, MAX_LINE_ITEMS},
+    money::Currency,
     numbering,
     party::Business,
     tenant::Tenant,
@@ -17,7 +18,7 @@ use invoicer_domain::{
 };
 use invoicer_store::{
     page::Page,
-    repo::{businesses, invoices, number_series},
+    repo::{businesses, invoices, invoices::KeyedRecord, number_series},
     Conn, Db, Tx,
 };
 use uuid::Uuid;
@@ -196,6 +197,11 @@ async fn build_draft(
             "Give a currency: the business has no default_currency.",
         )
     })?;
+    draft(&new, currency, base)
+}
+
+/// The draft a parsed invoice makes in `currency`, as a new one or as an edit of `base`.
+fn draft(new: &NewInvoice, currency: Currency, base: Option<&Invoice>) -> AppResult<Invoice> {
     let at = now();
     let invoice = Invoice {
         id: base.map_or_else(Uuid::now_v7, |b| b.id),
@@ -219,6 +225,24 @@ async fn build_draft(
     };
     check_declared(&new.declared, &invoice.totals())?;
     Ok(invoice)
+}
+
+/// The new draft when it needs nothing from the database to be made (it names its currency
+/// and its declared totals hold), for [`store_at_once`]; `None` otherwise.
+pub fn draft_at_once(new: &NewInvoice) -> Option<Invoice> {
+    draft(new, new.currency?, None).ok()
+}
+
+/// Stores a draft made by [`draft_at_once`] in one statement with its idempotency record, if
+/// its parties exist and are active and the key is free (see
+/// `invoicer_store::repo::invoices::insert_draft_at_once`); `false` when it wrote nothing.
+pub async fn store_at_once(
+    db: &Db,
+    tenant: Tenant,
+    draft: &Invoice,
+    keyed: Option<KeyedRecord<'_>>,
+) -> AppResult<bool> {
+    Ok(invoices::insert_draft_at_once(db, tenant, draft, keyed).await?)
 }
 
 pub async fn create(db: &Db, tenant: Tenant, input: InvoiceIn) -> AppResult<Invoice> {

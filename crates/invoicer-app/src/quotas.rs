@@ -117,6 +117,15 @@ pub async fn add_invoice(
     Ok(created)
 }
 
+/// The draft [`crate::invoices::draft_at_once`] makes, when the plan counts no invoices: a
+/// quota is checked against a count in a transaction, which a write done at once has not.
+pub fn invoice_at_once(plan: &Plan, new: &NewInvoice) -> Option<Invoice> {
+    match plan.monthly_quota(Metered::Invoices) {
+        Some(_) => None,
+        None => crate::invoices::draft_at_once(new),
+    }
+}
+
 /// Creates a key (as [`crate::keys::add`]) within the plan's cap on usable keys. The request is
 /// checked first, so a bad one is `invalid_request` whatever the count.
 pub async fn add_key(

@@ -15,7 +15,7 @@ use invoicer_app::{
     AppResult,
 };
 use invoicer_domain::tenant::Tenant;
-use invoicer_store::Tx;
+use invoicer_store::{repo::invoices::KeyedRecord, Db, Tx};
 
 use crate::{
     problem::{ApiError, Pending, PROBLEM_JSON},
@@ -109,6 +109,41 @@ pub async fn write<P, T, V: serde::Serialize>(
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
     view: impl Fn(&T, Rendition) -> V,
 ) -> Result<Response, ApiError> {
+    let nothing_at_once = async |_: &Db, _: &T, _: Option<KeyedRecord<'_>>| Ok(false);
+    write_at_once(
+        state,
+        tenant,
+        idem,
+        canonical_body,
+        status,
+        prepared,
+        |_| None,
+        nothing_at_once,
+        exec,
+        view,
+    )
+    .await
+}
+
+/// [`write`] for a write that may be done at once (`idempotency::run_at_once`): `value` makes
+/// its result from the request alone, or says it cannot, and `store` writes that result in one
+/// statement.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "write's arguments and the two halves of the shortcut"
+)]
+pub async fn write_at_once<P, T, V: serde::Serialize>(
+    state: &AppState,
+    tenant: Tenant,
+    idem: Idem,
+    canonical_body: &[u8],
+    status: StatusCode,
+    prepared: AppResult<P>,
+    value: impl FnOnce(&P) -> Option<T>,
+    store: impl AsyncFnOnce(&Db, &T, Option<KeyedRecord<'_>>) -> AppResult<bool>,
+    exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
+    view: impl Fn(&T, Rendition) -> V,
+) -> Result<Response, ApiError> {
     let fingerprint = idempotency::fingerprint(&idem.method, &idem.path_and_query, canonical_body);
     let keyed = idem.key.as_deref().map(|key| Keyed {
         key,
@@ -135,7 +170,11 @@ pub async fn write<P, T, V: serde::Serialize>(
             }
         }
     };
-    match idempotency::run(&state.db, tenant, keyed, prepared, exec, render).await {
+    let outcome = idempotency::run_at_once(
+        &state.db, tenant, keyed, prepared, value, store, exec, render,
+    )
+    .await;
+    match outcome {
         Outcome::Unkeyed(Ok(done)) => {
             Ok((status, crate::extract::Json(view(&done, Rendition::Sent))).into_response())
         }

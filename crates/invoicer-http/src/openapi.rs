@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use invoicer_api_types::{problem::ErrorCodeOut, ErrorCode, FieldErrorOut, Problem};
 use utoipa::{
     openapi::{
+        header::HeaderBuilder,
         path::{Operation, ParameterBuilder, ParameterIn},
         schema::{ObjectBuilder, Type},
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
-        ContentBuilder, Ref, Required, ResponseBuilder,
+        ContentBuilder, Ref, RefOr, Required, ResponseBuilder,
     },
     Modify, OpenApi,
 };
@@ -289,6 +290,63 @@ fn idempotency_key_header(op: &mut Operation) {
     op.parameters.get_or_insert_with(Vec::new).push(parameter);
 }
 
+/// The headers a response may carry: a key holder's plan figures on every response counted
+/// against them (all but a 401: an unknown key is counted against nothing), `Retry-After` on
+/// the answers that say "later", and `Idempotent-Replayed` on a replay.
+fn response_headers(op: &mut Operation, counted: bool, keyed: bool) {
+    let integer = || {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(0))
+    };
+    let text = || ObjectBuilder::new().schema_type(Type::String);
+    let header = |schema: ObjectBuilder, description: &str| {
+        HeaderBuilder::new()
+            .schema(schema)
+            .description(Some(description))
+            .build()
+    };
+    for (status, response) in op.responses.responses.iter_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        if counted && status != "401" {
+            for (name, schema, description) in [
+                ("X-RateLimit-Limit", integer(), "The limit of the key's plan nearest to being reached (the one that refused, on a 429): requests in its window. Absent when the plan sets no limit for this request."),
+                ("X-RateLimit-Remaining", integer(), "What is left of that limit in the current window."),
+                ("X-RateLimit-Reset", integer(), "When that window ends, in Unix seconds."),
+                ("RateLimit-Policy", text(), "Every policy the request was counted against (draft-ietf-httpapi-ratelimit-headers), e.g. `\"writes\";q=100;w=60`."),
+                ("RateLimit", text(), "Where the key stands in each policy, e.g. `\"writes\";r=99;t=42`."),
+            ] {
+                response
+                    .headers
+                    .insert(name.to_owned(), header(schema, description));
+            }
+        }
+        let in_use = keyed && status == "409";
+        if matches!(status.as_str(), "429" | "503") || in_use {
+            response.headers.insert(
+                "Retry-After".to_owned(),
+                header(
+                    integer(),
+                    "Seconds to wait before repeating the request (on a 409, only when its \
+                     code is `idempotency_key_in_use`).",
+                ),
+            );
+        }
+        if keyed {
+            response.headers.insert(
+                "Idempotent-Replayed".to_owned(),
+                header(
+                    text().enum_values(Some(["true"])),
+                    "`true` when this is the recorded first response to the request's \
+                     Idempotency-Key, answered again.",
+                ),
+            );
+        }
+    }
+}
+
 /// Whether an operation is the operator's (`/admin/v1`, the admin token) rather than a key
 /// holder's.
 fn is_operator(operation: &Operation) -> bool {
@@ -324,6 +382,7 @@ pub fn finish(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                     }
                 }
                 add_errors(op, has_body, keyed);
+                response_headers(op, !operator && op.security.is_some(), keyed);
             }
         }
     }

@@ -14,6 +14,7 @@ use axum::{
 };
 use invoicer_api_types::{ErrorCode, FieldErrorOut, Problem};
 use invoicer_app::AppError;
+use invoicer_store::StoreError;
 
 use crate::state::AppState;
 
@@ -78,11 +79,20 @@ impl From<AppError> for Pending {
                 Pending::new(ErrorCode::InternalError, ErrorCode::InternalError.title())
             }),
             AppError::Unavailable(cause) => {
-                tracing::error!(error = ?cause_chain(&cause), "database unavailable");
-                let mut p = Pending::new(
-                    ErrorCode::ServiceUnavailable,
-                    "The database cannot be reached. Nothing was persisted; retry shortly.",
-                );
+                // A client learns which part is down; the cause itself stays in the log.
+                let (part, detail) = match &cause {
+                    StoreError::Redis(_) => (
+                        "redis unavailable",
+                        "The shared rate-limit store (Redis) cannot be reached. Nothing was \
+                         persisted; retry shortly.",
+                    ),
+                    _ => (
+                        "database unavailable",
+                        "The database cannot be reached. Nothing was persisted; retry shortly.",
+                    ),
+                };
+                tracing::error!(error = ?cause_chain(&cause), "{part}");
+                let mut p = Pending::new(ErrorCode::ServiceUnavailable, detail);
                 p.extensions
                     .insert("retry_after".into(), RETRY_AFTER_SECS.into());
                 p

@@ -43,6 +43,8 @@ pub struct Db {
     backend: Backend,
     /// SQLite only: the single writer, shared by concurrent transactions (group commit).
     gate: Option<std::sync::Arc<crate::group_commit::Gate>>,
+    /// SQLite only: checkpoints the WAL in the background (`checkpoint.rs`).
+    checkpointer: Option<std::sync::Arc<crate::checkpoint::Checkpointer>>,
     /// Keys found by their hash, kept a second (`repo::api_keys::find_by_hash_cached`).
     keys: std::sync::Arc<crate::key_cache::KeyCache>,
 }
@@ -138,10 +140,12 @@ impl Db {
                     Box::pin(async move {
                         if backend == Backend::Sqlite {
                             // WAL lets readers run beside the writer; FULL makes each commit
-                            // durable before it is acknowledged.
+                            // durable before it is acknowledged. No checkpoint inside a commit,
+                            // on whichever connection commits: `checkpoint.rs` does them.
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                                 PRAGMA wal_autocheckpoint = 0;",
                             )
                             .await?;
                         }
@@ -149,24 +153,33 @@ impl Db {
                     })
                 })
         };
-        let (write, read) = match backend {
+        let (write, read, gate, checkpointer) = match backend {
             Backend::Sqlite => {
                 let write = pool(1).connect_with(options.clone()).await?;
-                let read = pool(config.max_connections).connect_with(options).await?;
-                (write, read)
+                let read = pool(config.max_connections)
+                    .connect_with(options.clone())
+                    .await?;
+                let gate = crate::group_commit::Gate::new(write.clone());
+                let checkpointer =
+                    crate::checkpoint::Checkpointer::start(&options, gate.clone()).await?;
+                (
+                    write,
+                    read,
+                    Some(gate),
+                    Some(std::sync::Arc::new(checkpointer)),
+                )
             }
             Backend::Postgres => {
                 let p = pool(config.max_connections).connect_with(options).await?;
-                (p.clone(), p)
+                (p.clone(), p, None, None)
             }
         };
-        let gate =
-            (backend == Backend::Sqlite).then(|| crate::group_commit::Gate::new(write.clone()));
         Ok(Self {
             write,
             read,
             backend,
             gate,
+            checkpointer,
             keys: std::sync::Arc::default(),
         })
     }
@@ -206,6 +219,13 @@ impl Db {
         Ok(self.read.acquire().await?)
     }
 
+    /// PostgreSQL: a connection outside any transaction, for a write done in one statement,
+    /// which PostgreSQL commits on its own. SQLite's writes all go through [`Db::begin`].
+    pub(crate) async fn autocommit(&self) -> Result<ReadConn, StoreError> {
+        debug_assert_eq!(self.backend, Backend::Postgres);
+        Ok(self.write.acquire().await?)
+    }
+
     /// Whether the database answers a trivial query now.
     pub async fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.read().await?;
@@ -234,6 +254,10 @@ impl Db {
         }
         self.write.close().await;
         self.read.close().await;
+        // Last, so that its final checkpoint waits for nobody.
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.stop().await;
+        }
     }
 }
 

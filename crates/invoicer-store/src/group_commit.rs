@@ -88,20 +88,41 @@ impl Gate {
         abandon(&mut w, "the database is closing").await;
     }
 
+    /// Runs `work` with this writer between transactions: the open batch commits first, and
+    /// writers queue here, in order, until `work` is done. For a checkpoint that needs SQLite's
+    /// write lock: fighting the writer for it would leave both polling in busy handlers, and a
+    /// writer's `BEGIN` could time out.
+    pub async fn exclusive<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        let mut w = self.lock().await;
+        if rollback_dirty(&mut w).await.is_err() {
+            abandon(&mut w, "a writer in the batch could not roll back").await;
+        }
+        flush(&mut w).await;
+        work.await
+    }
+
     /// Commits the open transaction unless more writers are queued to join it.
     async fn maybe_flush(&self, w: &mut Writer) {
-        if !w.open || (self.waiting.load(Ordering::SeqCst) > 0 && w.members.len() < MAX_BATCH) {
+        if self.waiting.load(Ordering::SeqCst) > 0 && w.members.len() < MAX_BATCH {
             return;
         }
-        match run(w, "COMMIT").await {
-            Ok(()) => {
-                w.open = false;
-                for member in w.members.drain(..) {
-                    let _ = member.send(Ok(()));
-                }
+        flush(w).await;
+    }
+}
+
+/// Commits the open transaction, if any, and tells its writers.
+async fn flush(w: &mut Writer) {
+    if !w.open {
+        return;
+    }
+    match run(w, "COMMIT").await {
+        Ok(()) => {
+            w.open = false;
+            for member in w.members.drain(..) {
+                let _ = member.send(Ok(()));
             }
-            Err(e) => abandon(w, &format!("the commit failed: {e}")).await,
         }
+        Err(e) => abandon(w, &format!("the commit failed: {e}")).await,
     }
 }
 

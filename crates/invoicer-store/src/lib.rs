@@ -3,6 +3,7 @@
 //! dialects differ ask [`is_postgres`]. Every function takes the tenant: there is no tenant-less
 //! read or write. Nothing outside this crate names sqlx.
 
+mod checkpoint;
 mod codec;
 mod db;
 mod error;
@@ -15,6 +16,7 @@ pub mod repo;
 
 pub use db::{Backend, Db, DbConfig, ReadConn, Tx};
 pub use error::StoreError;
+pub use key_cache::TTL as KEY_CACHE_TTL;
 pub use sqlx::AnyConnection as Conn;
 
 /// Whether a connection speaks PostgreSQL (row locks) rather than SQLite (one writer at a time).

@@ -31,13 +31,15 @@ pub async fn create_invoice(
     let tenant = auth.tenant;
     let plan = limits::plan_of(&state, &auth)?;
     let creation = limits::invoice_creation(&state, &auth, auth.counted()).await?;
-    let created = idempotent::write(
+    let created = idempotent::write_at_once(
         &state,
         tenant,
         idem,
         &idempotent::canonical(&input),
         StatusCode::CREATED,
         invoices::parse(&input),
+        |new| quotas::invoice_at_once(plan, new),
+        async |db, draft, keyed| invoices::store_at_once(db, tenant, draft, keyed).await,
         async |tx, new| quotas::add_invoice(tx, tenant, plan, new).await,
         |i, _| InvoiceOut::from(i),
     )

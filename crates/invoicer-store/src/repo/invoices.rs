@@ -13,7 +13,7 @@ use super::party::AnyQuery;
 use crate::{
     codec,
     page::{Page, PageRequest},
-    Conn, StoreError,
+    Conn, Db, StoreError,
 };
 
 const COLUMNS: &str = "id, account_id, environment, kind, direction, stated_totals, business_id, customer_id, credited_invoice_id, status, \
@@ -137,8 +137,19 @@ pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), 
         MUTABLE.join(", "),
         placeholders.join(", ")
     );
-    bind_mutable(sqlx::query(&sql), i)?
-        .bind(i.id.to_string())
+    bind_fixed(bind_mutable(sqlx::query(&sql), i)?, tenant, i)?
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Binds the columns an insert sets once, in the order `insert` names them after MUTABLE.
+fn bind_fixed<'q>(
+    q: AnyQuery<'q>,
+    tenant: Tenant,
+    i: &Invoice,
+) -> Result<AnyQuery<'q>, StoreError> {
+    Ok(q.bind(i.id.to_string())
         .bind(tenant.account_id.to_string())
         .bind(tenant.environment.as_str())
         .bind(kind_str(i.kind))
@@ -151,10 +162,89 @@ pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), 
                 .map(serde_json::to_string)
                 .transpose()?,
         )
-        .bind(i.counterparty_key())
-        .execute(conn)
-        .await?;
-    Ok(())
+        .bind(i.counterparty_key()))
+}
+
+/// An idempotency record to commit with the write it answers for, and the advisory lock that
+/// holds its key while a transaction works on it.
+pub struct KeyedRecord<'a> {
+    pub scope: super::idempotency::Scope<'a>,
+    pub lock_id: i64,
+    pub record: &'a super::idempotency::Recorded,
+    pub now: time::OffsetDateTime,
+    pub expires_at: time::OffsetDateTime,
+}
+
+/// PostgreSQL only: stores a new draft, and the record of its idempotency key if given, in one
+/// autocommitted statement (one round trip), provided its business and customer exist and are
+/// active and, given a record, that the key is free: no transaction holds its lock and it has
+/// no unexpired record. Returns whether it stored them; when it did not, nothing was written
+/// and the caller takes the way through a transaction, which finds out why.
+pub async fn insert_draft_at_once(
+    db: &Db,
+    tenant: Tenant,
+    i: &Invoice,
+    keyed: Option<KeyedRecord<'_>>,
+) -> Result<bool, StoreError> {
+    let n = MUTABLE.len();
+    let values: Vec<String> = (1..=n + 9).map(|k| format!("${k}")).collect();
+    // `business_id` and `customer_id` lead MUTABLE; the account and environment follow the id.
+    let (business, customer, account, environment) = ("$1", "$2", n + 2, n + 3);
+    let parties = format!(
+        "parties AS (SELECT 1 FROM businesses b, customers c WHERE b.account_id = ${account} \
+         AND b.environment = ${environment} AND b.id = {business} AND b.archived = 0 \
+         AND c.account_id = ${account} AND c.environment = ${environment} AND c.id = {customer} \
+         AND c.archived = 0)"
+    );
+    let (claim, source) = if keyed.is_some() {
+        let k = n + 10;
+        (
+            format!(
+                ", claim AS (INSERT INTO idempotency_keys (account_id, environment, route, \
+                 idempotency_key, fingerprint, status, content_type, body, created_at, expires_at) \
+                 SELECT ${account}, ${environment}, ${k}, ${}, ${}, ${}, ${}, ${}, ${}, ${} FROM parties \
+                 WHERE pg_try_advisory_xact_lock(${}) \
+                 ON CONFLICT (account_id, environment, route, idempotency_key) DO UPDATE SET \
+                 fingerprint = excluded.fingerprint, status = excluded.status, \
+                 content_type = excluded.content_type, body = excluded.body, \
+                 created_at = excluded.created_at, expires_at = excluded.expires_at \
+                 WHERE idempotency_keys.expires_at <= excluded.created_at RETURNING 1)",
+                k + 1,
+                k + 2,
+                k + 3,
+                k + 4,
+                k + 5,
+                k + 6,
+                k + 7,
+                k + 8,
+            ),
+            "claim",
+        )
+    } else {
+        (String::new(), "parties")
+    };
+    let sql = format!(
+        "WITH {parties}{claim}, created AS (INSERT INTO invoices ({}, id, account_id, environment, \
+         kind, credited_invoice_id, created_at, direction, stated_totals, counterparty_key) \
+         SELECT {} FROM {source} RETURNING 1) SELECT COUNT(*) AS n FROM created",
+        MUTABLE.join(", "),
+        values.join(", ")
+    );
+    let mut q = bind_fixed(bind_mutable(sqlx::query(&sql), i)?, tenant, i)?;
+    if let Some(k) = &keyed {
+        q = q
+            .bind(k.scope.route.to_owned())
+            .bind(k.scope.key.to_owned())
+            .bind(k.record.fingerprint.clone())
+            .bind(i64::from(k.record.status))
+            .bind(k.record.content_type.clone())
+            .bind(k.record.body.clone())
+            .bind(codec::ts(k.now))
+            .bind(codec::ts(k.expires_at))
+            .bind(k.lock_id);
+    }
+    let row = q.fetch_one(&mut *db.autocommit().await?).await?;
+    Ok(codec::get_i64(&row, "n")? == 1)
 }
 
 /// Writes the editable fields and the lifecycle fields of `i`, but only if the stored row is

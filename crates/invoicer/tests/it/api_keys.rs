@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::{
     both,
-    support::{assert_problem, error_fields, TestApp},
+    support::{assert_problem, error_fields, start_server, Store, TestApp, TestDb},
 };
 
 both!(
@@ -77,4 +77,64 @@ async fn an_unknown_key_id_is_api_key_not_found(app: &TestApp) {
         404,
         "api_key_not_found",
     );
+}
+
+/// Keys are kept a second by each instance (`KEY_CACHE_TTL`): a revocation through one instance
+/// holds at once there, and on another sharing the database once that second has passed.
+#[tokio::test]
+async fn a_revocation_reaches_every_instance_within_the_key_cache_lifetime() {
+    let db = TestDb::new(Store::Postgres).await;
+    let (first, admin) = start_server(&db.url, true);
+    let admin = admin.expect("a bootstrap key");
+    let (second, _) = start_server(&db.url, false);
+    let client = reqwest::Client::new();
+    let created: serde_json::Value = client
+        .post(format!("{}/v1/api_keys", first.base))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "short-lived"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (id, secret) = (
+        created["id"].as_str().unwrap().to_owned(),
+        created["secret"].as_str().unwrap().to_owned(),
+    );
+    let status_on = |base: &str| {
+        let req = client
+            .get(format!("{base}/v1/businesses"))
+            .bearer_auth(&secret);
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            let body: serde_json::Value = resp.json().await.unwrap();
+            (status, body["code"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    // Both instances have now found (and keep) the key.
+    assert_eq!(status_on(&first.base).await.0, 200);
+    assert_eq!(status_on(&second.base).await.0, 200);
+    let revoked = client
+        .post(format!("{}/v1/api_keys/{id}/revoke", first.base))
+        .bearer_auth(&admin)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(
+        status_on(&first.base).await,
+        (401, "api_key_revoked".to_owned()),
+        "at once on the instance that revoked it"
+    );
+    crate::support::key_cache_outlived().await;
+    assert_eq!(
+        status_on(&second.base).await,
+        (401, "api_key_revoked".to_owned()),
+        "on the other once the key cache's lifetime has passed"
+    );
+    drop((first, second));
+    db.drop_schema().await;
 }

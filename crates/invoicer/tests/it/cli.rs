@@ -69,6 +69,7 @@ async fn keys_are_created_listed_and_revoked_from_the_cli() {
     assert!(invoicer(&url, &["accounts", "billing-status", "past_due"])
         .status
         .success());
+    crate::support::key_cache_outlived().await;
     let resp = client
         .get(format!("{}/v1/invoices", server.base))
         .bearer_auth(&secret)
@@ -87,6 +88,7 @@ async fn keys_are_created_listed_and_revoked_from_the_cli() {
     assert!(invoicer(&url, &["accounts", "billing-status", "active"])
         .status
         .success());
+    crate::support::key_cache_outlived().await;
     let other = invoicer(&url, &["accounts", "create", "--name", "Second"]);
     let other_id = String::from_utf8(other.stdout).unwrap().trim().to_owned();
     assert!(uuid::Uuid::try_parse(&other_id).is_ok(), "{other_id}");
@@ -105,6 +107,7 @@ async fn keys_are_created_listed_and_revoked_from_the_cli() {
 
     let revoked = invoicer(&url, &["keys", "revoke", &id, "--environment", "live"]);
     assert!(revoked.status.success());
+    crate::support::key_cache_outlived().await;
     let resp = client
         .get(format!("{}/v1/invoices", server.base))
         .bearer_auth(&secret)

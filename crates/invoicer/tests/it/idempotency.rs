@@ -20,6 +20,7 @@ both!(
     concurrent_duplicates_create_one_invoice,
     a_repeated_key_creation_never_shows_the_secret_again,
     expired_records_are_swept_and_the_key_runs_again,
+    a_keyed_invoice_creation_keeps_every_promise,
 );
 
 async fn post_keyed(app: &TestApp, path: &str, key: &str, body: &Value) -> Resp {
@@ -163,12 +164,13 @@ async fn duplicates(
     bases: &[String],
     body: &Value,
     n: usize,
+    idem_key: &str,
 ) -> Vec<(u16, String, Option<String>)> {
     let requests = (0..n).map(|i| {
         let req = client
             .post(format!("{}/v1/invoices", bases[i % bases.len()]))
             .bearer_auth(key)
-            .header("Idempotency-Key", "same-invoice")
+            .header("Idempotency-Key", idem_key)
             .json(body);
         async move {
             let resp = req.send().await.expect("sent");
@@ -213,10 +215,15 @@ fn assert_one_created(answers: &[(u16, String, Option<String>)]) {
 }
 
 async fn concurrent_duplicates_create_one_invoice(app: &TestApp) {
-    let body = app.invoice_body().await;
-    let answers = duplicates(&app.client, &app.key, &[app.url("")], &body, 24).await;
+    let mut body = app.invoice_body().await;
+    let answers = duplicates(&app.client, &app.key, &[app.url("")], &body, 24, "a").await;
     assert_one_created(&answers);
     assert_eq!(count(app, "/v1/invoices").await, 1);
+    // With its currency named, PostgreSQL writes it in one statement: still only once.
+    body["currency"] = "EUR".into();
+    let answers = duplicates(&app.client, &app.key, &[app.url("")], &body, 24, "b").await;
+    assert_one_created(&answers);
+    assert_eq!(count(app, "/v1/invoices").await, 2);
 }
 
 #[tokio::test]
@@ -235,15 +242,13 @@ async fn concurrent_duplicates_through_two_processes_on_postgres_create_one_invo
     };
     let b = post("/v1/businesses", business_json()).await;
     let c = post("/v1/customers", customer_json()).await;
-    let body = invoice_json(&b["id"], &c["id"]);
-    let answers = duplicates(
-        &client,
-        &key,
-        &[first.base.clone(), second.base.clone()],
-        &body,
-        40,
-    )
-    .await;
+    let mut body = invoice_json(&b["id"], &c["id"]);
+    let bases = [first.base.clone(), second.base.clone()];
+    let answers = duplicates(&client, &key, &bases, &body, 40, "a").await;
+    assert_one_created(&answers);
+    // And written in one statement, its currency named.
+    body["currency"] = "EUR".into();
+    let answers = duplicates(&client, &key, &bases, &body, 40, "b").await;
     assert_one_created(&answers);
     let list: Value = client
         .get(format!("{}/v1/invoices", second.base))
@@ -254,7 +259,7 @@ async fn concurrent_duplicates_through_two_processes_on_postgres_create_one_invo
         .json()
         .await
         .unwrap();
-    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    assert_eq!(list["data"].as_array().unwrap().len(), 2);
     drop((first, second));
     db.drop_schema().await;
 }
@@ -282,8 +287,29 @@ async fn a_repeat_while_the_first_runs_is_idempotency_key_in_use() {
     assert_problem(&busy, 409, "idempotency_key_in_use");
     assert_eq!(busy.header("retry-after"), Some("1"));
     assert_eq!(busy.body["retry_after"], 1);
-    drop(holder);
+    // An invoice creation, which PostgreSQL does in one statement, waits for the key all the
+    // same.
+    let invoice_scope = invoicer_store::repo::idempotency::Scope {
+        route: "POST /v1/invoices",
+        ..scope
+    };
+    assert!(invoicer_store::repo::idempotency::try_lock(
+        &mut holder,
+        invoicer_app::idempotency::lock_id(&invoice_scope)
+    )
+    .await
+    .unwrap());
+    let mut body = app.invoice_body().await;
+    body["currency"] = "EUR".into();
+    let busy = post_keyed(&app, "/v1/invoices", "busy-key", &body).await;
+    assert_problem(&busy, 409, "idempotency_key_in_use");
+    assert_eq!(count(&app, "/v1/invoices").await, 0);
+    // Rolled back now: a dropped transaction would release the key only when its connection
+    // is next used, which may be long after the repeat below.
+    holder.rollback().await.unwrap();
     let done = post_keyed(&app, "/v1/customers", "busy-key", &customer_json()).await;
+    assert_eq!(done.status, 201);
+    let done = post_keyed(&app, "/v1/invoices", "busy-key", &body).await;
     assert_eq!(done.status, 201);
     app.finish().await;
 }
@@ -338,24 +364,73 @@ async fn a_repeated_key_creation_never_shows_the_secret_again(app: &TestApp) {
     assert!(!again.text.contains(&secret));
 }
 
+/// Moves every idempotency record past its retention, as a day and more would.
+async fn expire_records(app: &TestApp) {
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::Executor::execute(
+        &mut *tx,
+        "UPDATE idempotency_keys SET expires_at = '2000-01-01T00:00:00.000Z'",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
 async fn expired_records_are_swept_and_the_key_runs_again(app: &TestApp) {
     let first = post_keyed(app, "/v1/customers", "old-key", &customer_json()).await;
     assert_eq!(first.status, 201);
     // A day and more later: the record has expired.
-    {
-        let mut tx = app.db.begin().await.unwrap();
-        sqlx::Executor::execute(
-            &mut *tx,
-            "UPDATE idempotency_keys SET expires_at = '2000-01-01T00:00:00.000Z'",
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-    }
+    expire_records(app).await;
     assert_eq!(invoicer_app::idempotency::sweep(&app.db).await.unwrap(), 1);
     let again = post_keyed(app, "/v1/customers", "old-key", &customer_json()).await;
     assert_eq!(again.status, 201);
     assert_eq!(again.header("idempotent-replayed"), None);
     assert_ne!(again.body["id"], first.body["id"]);
     assert_eq!(count(app, "/v1/customers").await, 2);
+}
+
+/// An invoice creation (on PostgreSQL one statement with its record, when the request names
+/// its currency) replays, refuses another body, falls back to a refusal it records when a party
+/// is archived, and runs again once its record expired.
+async fn a_keyed_invoice_creation_keeps_every_promise(app: &TestApp) {
+    let mut body = app.invoice_body().await;
+    // Named, the currency needs nothing from the business: the shape written at once.
+    body["currency"] = "EUR".into();
+    let first = post_keyed(app, "/v1/invoices", "inv-1", &body).await;
+    assert_eq!(first.status, 201);
+    assert_eq!(first.header("idempotent-replayed"), None);
+    let again = post_keyed(app, "/v1/invoices", "inv-1", &body).await;
+    assert_eq!(again.text, first.text, "byte for byte");
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let mut other = body.clone();
+    other["note"] = "another request".into();
+    let reused = post_keyed(app, "/v1/invoices", "inv-1", &other).await;
+    assert_problem(&reused, 409, "idempotency_key_reuse_mismatch");
+    assert_eq!(count(app, "/v1/invoices").await, 1);
+
+    // Expired but not yet swept: the key is free again, and its old record is replaced.
+    expire_records(app).await;
+    let fresh = post_keyed(app, "/v1/invoices", "inv-1", &other).await;
+    assert_eq!(fresh.status, 201);
+    assert_eq!(fresh.header("idempotent-replayed"), None);
+    assert_ne!(fresh.body["id"], first.body["id"]);
+    let replayed = post_keyed(app, "/v1/invoices", "inv-1", &other).await;
+    assert_eq!(replayed.text, fresh.text);
+    assert_eq!(count(app, "/v1/invoices").await, 2);
+
+    // A party the one statement cannot use: the refusal says why, and is what the key answers.
+    let customer = body["customer_id"].as_str().unwrap();
+    app.post(&format!("/v1/customers/{customer}/archive"), json!({}))
+        .await
+        .ok(200);
+    let archived = post_keyed(app, "/v1/invoices", "inv-2", &body).await;
+    assert_problem(&archived, 409, "customer_archived");
+    let replayed = post_keyed(app, "/v1/invoices", "inv-2", &body).await;
+    assert_eq!(replayed.text, archived.text);
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    let mut unknown = body.clone();
+    unknown["business_id"] = uuid::Uuid::now_v7().to_string().into();
+    let missing = post_keyed(app, "/v1/invoices", "inv-3", &unknown).await;
+    assert_problem(&missing, 404, "business_not_found");
+    assert_eq!(count(app, "/v1/invoices").await, 2);
 }

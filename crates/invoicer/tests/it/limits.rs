@@ -573,6 +573,23 @@ async fn rates_hold_across_two_instances_on_one_postgresql() {
     db.drop_schema().await;
 }
 
+/// The environment of a server whose plans (a file in `dir`) include `exact`, 30 reads a minute,
+/// a limit under 40 and so leased one token at a time: every request asks for its token, from
+/// the Redis at `redis_url`.
+fn exact_plan_on_redis(dir: &std::path::Path, redis_url: &str) -> [(&'static str, String); 3] {
+    let plans = dir.join("plans.toml");
+    std::fs::write(
+        &plans,
+        "[plans.self_hosted]\n[plans.exact]\nreads_per_minute = 30\n",
+    )
+    .unwrap();
+    [
+        ("INVOICER_PLANS", plans.to_str().unwrap().to_owned()),
+        ("INVOICER_ADMIN_TOKEN", ADMIN_TOKEN.to_owned()),
+        ("INVOICER_REDIS_URL", redis_url.to_owned()),
+    ]
+}
+
 fn redis_url() -> String {
     std::env::var("INVOICER_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
@@ -592,17 +609,8 @@ async fn rates_hold_across_two_instances_sharing_one_redis() {
     );
     let db = TestDb::new(Store::Postgres).await;
     let dir = tempfile::tempdir().unwrap();
-    let plans = dir.path().join("plans.toml");
-    std::fs::write(
-        &plans,
-        "[plans.self_hosted]\n[plans.exact]\nreads_per_minute = 30\n",
-    )
-    .unwrap();
-    let env = [
-        ("INVOICER_PLANS", plans.to_str().unwrap()),
-        ("INVOICER_ADMIN_TOKEN", ADMIN_TOKEN),
-        ("INVOICER_REDIS_URL", url.as_str()),
-    ];
+    let env = exact_plan_on_redis(dir.path(), &url);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (a, _) = start_server_with(&db.url, true, &env);
     let (b, _) = start_server_with(&db.url, false, &env);
     let bases = [a.base.as_str(), b.base.as_str()];
@@ -638,5 +646,64 @@ async fn rates_hold_across_two_instances_sharing_one_redis() {
     drop(conn);
     store.close().await;
     drop((a, b));
+    db.drop_schema().await;
+}
+
+/// Redis lost while serving: a request that needs a lease answers 503 naming Redis, with
+/// `Retry-After`, as a lost database does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_redis_is_service_unavailable_naming_it() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut redis = std::process::Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+        ])
+        .args(["--appendonly", "no"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server is required for this test (Debian's redis-server package)");
+    let url = format!("redis://127.0.0.1:{port}");
+    let up = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        redis::Client::open(url.as_str())
+            .and_then(|c| c.get_connection())
+            .is_ok()
+    });
+    assert!(up, "the redis-server started for this test never answered");
+    let db = TestDb::new(Store::Postgres).await;
+    let dir = tempfile::tempdir().unwrap();
+    let env = exact_plan_on_redis(dir.path(), &url);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (server, _) = start_server_with(&db.url, true, &env);
+    let client = reqwest::Client::new();
+    let key = minted_key(&client, &server.base, "exact").await;
+    assert_eq!(read_at(&client, &server.base, 0, &key).await.1, 200);
+
+    redis.kill().unwrap();
+    redis.wait().unwrap();
+    let resp = client
+        .get(format!("{}/v1/businesses", server.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    let resp = Resp::read(resp).await;
+    assert_problem(&resp, 503, "service_unavailable");
+    assert!(resp.header("retry-after").is_some());
+    assert!(
+        resp.body["detail"].as_str().unwrap().contains("Redis"),
+        "{}",
+        resp.text
+    );
+    drop(server);
     db.drop_schema().await;
 }

@@ -136,6 +136,25 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Reads a whole response: its body as JSON when it is JSON, else as a JSON string.
+    pub async fn read(resp: reqwest::Response) -> Resp {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Resp {
+            status,
+            headers,
+            body,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -299,22 +318,7 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
-        let resp = req.send().await.expect("request sent");
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.expect("body");
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Resp {
-            status,
-            headers,
-            body,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        Resp::read(req.send().await.expect("request sent")).await
     }
 
     /// A request carrying the default key.
@@ -609,4 +613,10 @@ pub fn start_server_with(
         }
     });
     (Server { child, base, logs }, key)
+}
+
+/// Waits out a server's key cache: a change another process (another instance, the CLI) made
+/// to a key or an account holds in a serving instance once the cache's lifetime has passed.
+pub async fn key_cache_outlived() {
+    tokio::time::sleep(invoicer_store::KEY_CACHE_TTL + std::time::Duration::from_millis(100)).await;
 }
