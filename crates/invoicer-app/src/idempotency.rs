@@ -13,7 +13,7 @@ use invoicer_store::{
         idempotency::{self as repo, Recorded, Scope},
         invoices::KeyedRecord,
     },
-    Backend, Db, Tx,
+    Db, Tx,
 };
 use sha2::{Digest, Sha256};
 
@@ -157,11 +157,12 @@ pub async fn run<P, T>(
     }
 }
 
-/// Runs a write as [`run`] does, but on PostgreSQL first tries it at once: when `value` can make
-/// the write's result from the request alone, `store` writes it, with the key's record, in one
-/// autocommitted statement: one round trip instead of a transaction's five or more. When
-/// `store` writes nothing (a party missing or archived, the key held or already used), the write
-/// takes the way of [`run`], which finds out why and answers for it.
+/// Runs a write as [`run`] does, but first tries it at once: when `value` can make the write's
+/// result from the request alone, `store` writes it with the key's record in one step (on
+/// PostgreSQL one autocommitted statement, one round trip instead of a transaction's five or
+/// more; on SQLite one call in the writer's turn instead of four). When `store` writes nothing
+/// (a party missing or archived, the key held or already used), the write takes the way of
+/// [`run`], which finds out why and answers for it.
 #[expect(
     clippy::too_many_arguments,
     reason = "run's arguments and the two halves of the shortcut"
@@ -177,7 +178,7 @@ pub async fn run_at_once<P, T>(
     render: impl Fn(&AppResult<T>, Rendition) -> Response,
 ) -> Outcome<T> {
     let done = match &prepared {
-        Ok(p) if db.backend() == Backend::Postgres => value(p),
+        Ok(p) => value(p),
         _ => None,
     };
     if let Some(done) = done {

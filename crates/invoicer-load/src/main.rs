@@ -4,6 +4,12 @@
 //! commit rate (one-row transactions). Machines here are shared and noisy; the ratios are what
 //! carry over.
 //!
+//! HTTP creation is measured twice: plain (the bootstrap account, on `self_hosted`, which counts
+//! nothing; no `Idempotency-Key`), and guarded, the full production path: an account whose plan
+//! counts every request against rate limits no run reaches, each request with a fresh
+//! `Idempotency-Key`, so its response is recorded in the creating transaction. Their ratio is the
+//! cost of the two.
+//!
 //! This tool measures the database itself, so it alone besides `invoicer-store` names sqlx.
 
 use std::{
@@ -14,22 +20,40 @@ use std::{
 
 use clap::Parser;
 use futures::future::join_all;
-use invoicer_api_types::invoice::InvoiceIn;
-use invoicer_domain::{api_key::Environment, tenant::Tenant};
+use invoicer_api_types::{account::NewAccount, invoice::InvoiceIn};
+use invoicer_app::AppResult;
+use invoicer_domain::{api_key::Environment, plan::Plans, tenant::Tenant};
 use invoicer_store::{Db, DbConfig};
 use serde_json::{json, Value};
 use sqlx::Connection;
+use uuid::Uuid;
 
 /// The same allocator as the server's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The plans the server runs with, read as `INVOICER_PLANS` is. `load`'s figures are far beyond
+/// this machine, but present: a figure left out is not counted at all, and the guarded figure is
+/// meant to pay for the counting. It sets no monthly quota of invoices, which a long run could
+/// exhaust.
+const PLANS: &str = r#"
+[plans.self_hosted]
+
+[plans.load]
+reads_per_minute = 100_000_000
+writes_per_minute = 100_000_000
+invoices_per_hour = 100_000_000
+"#;
+
+/// The plan of the guarded figure's account.
+const GUARDED_PLAN: &str = "load";
 
 #[derive(Parser)]
 struct Args {
     /// Seconds per measurement.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
-    /// Rounds of the four figures; each is reported as its median round.
+    /// Rounds of the figures; each is reported as its median round.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
     /// Concurrent clients.
@@ -112,6 +136,90 @@ where
     }
 }
 
+fn app<T>(result: AppResult<T>) -> anyhow::Result<T> {
+    result.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// One account's client of the API: its test-environment key, and a body creating an invoice
+/// between its own business and customer.
+struct Caller {
+    tenant: Tenant,
+    key: String,
+    body: Value,
+}
+
+async fn caller(db: &Db, account_id: Uuid) -> anyhow::Result<Caller> {
+    let tenant = Tenant {
+        account_id,
+        environment: Environment::Test,
+    };
+    let (_, key) =
+        app(invoicer_app::keys::create(db, tenant, invoicer_app::keys::everything("load")).await)?;
+    let business = app(invoicer_app::parties::create_business(
+        db,
+        tenant,
+        serde_json::from_value(
+            json!({"legal_name": "Load BV", "country": "NL", "default_currency": "EUR"}),
+        )?,
+    )
+    .await)?;
+    let customer = app(invoicer_app::parties::create_customer(
+        db,
+        tenant,
+        serde_json::from_value(json!({"name": "Buyer", "country": "DE"}))?,
+    )
+    .await)?;
+    Ok(Caller {
+        tenant,
+        key: key.expose().to_owned(),
+        body: invoice_body(&business.id.to_string(), &customer.id.to_string()),
+    })
+}
+
+/// `caller`'s invoice creations over HTTP; `guarded`, each with a fresh `Idempotency-Key`, and
+/// the caller's plan must count them.
+async fn creations_over_http(
+    addr: SocketAddr,
+    caller: &Caller,
+    guarded: bool,
+    args: &Args,
+) -> anyhow::Result<Figure> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.connections)
+        .build()?;
+    let url = format!("http://{addr}/v1/invoices");
+    let payload = serde_json::to_vec(&caller.body)?;
+    let key = caller.key.clone();
+    Ok(drive(args.connections, args.seconds, move |n| {
+        let mut req = client
+            .post(&url)
+            .bearer_auth(&key)
+            .header("content-type", "application/json")
+            .body(payload.clone());
+        if guarded {
+            // Unique across rounds too: a repeated key would be a replay, not a creation.
+            req = req.header("idempotency-key", Uuid::new_v4().to_string());
+        }
+        async move {
+            let resp = req.send().await?;
+            let status = resp.status();
+            // Only counted responses carry rate headers, so one response shows whether the
+            // figure ran through the limits; every request of a figure is on the same plan.
+            let counted = resp.headers().contains_key("x-ratelimit-limit");
+            anyhow::ensure!(status == 201, "status {status}: {}", resp.text().await?);
+            anyhow::ensure!(
+                n != 0 || counted == guarded,
+                "a {} creation was {}counted against rate limits",
+                if guarded { "guarded" } else { "plain" },
+                if counted { "" } else { "not " }
+            );
+            resp.bytes().await?;
+            Ok(())
+        }
+    })
+    .await)
+}
+
 fn invoice_body(business: &str, customer: &str) -> Value {
     let lines: Vec<Value> = (1..=10)
         .map(|i| {
@@ -179,95 +287,59 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
     })
     .await?;
     db.migrate().await?;
-    invoicer_app::keys::bootstrap(&db)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let account_id = invoicer_app::accounts::default_account(&db)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let tenant = Tenant {
-        account_id,
-        environment: Environment::Test,
-    };
-    let (_, key) = invoicer_app::keys::create(&db, tenant, invoicer_app::keys::everything("load"))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let key = key.expose().to_owned();
-    let business = invoicer_app::parties::create_business(
+    let plans = Plans::parse(PLANS)?;
+    app(invoicer_app::keys::bootstrap(&db).await)?;
+    let plain = caller(
         &db,
-        tenant,
-        serde_json::from_value(
-            json!({"legal_name": "Load BV", "country": "NL", "default_currency": "EUR"}),
-        )?,
+        app(invoicer_app::accounts::default_account(&db).await)?,
     )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let customer = invoicer_app::parties::create_customer(
+    .await?;
+    let guarded_account = app(invoicer_app::accounts::create_account(
         &db,
-        tenant,
-        serde_json::from_value(json!({"name": "Buyer", "country": "DE"}))?,
+        NewAccount {
+            name: "Load, guarded".to_owned(),
+            plan: GUARDED_PLAN.to_owned(),
+        },
     )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let body = invoice_body(&business.id.to_string(), &customer.id.to_string());
+    .await)?;
+    let guarded = caller(&db, guarded_account.id).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let app = invoicer_http::build(invoicer_http::AppState {
+    let router = invoicer_http::build(invoicer_http::AppState {
         db: db.clone(),
         public_url: format!("http://{addr}"),
-        plans: std::sync::Arc::new(invoicer_domain::plan::Plans::built_in()),
+        plans: Arc::new(plans),
         admin_token: None,
-        rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
+        rates: Arc::new(invoicer_app::rates::Rates::for_db(&db)),
         meter: invoicer_app::quotas::Meter::new(db.clone()),
     });
     let server = tokio::spawn(async move {
         let _ = axum::serve(
             listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .await;
     });
-    // Rounds interleave the four figures, so a burst of noise on this shared machine hits them
-    // alike; each figure reported is its median round.
-    let (mut raws, mut stores, mut https, mut floors) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Rounds interleave the figures, so a burst of noise on this shared machine hits them alike;
+    // each figure reported is its median round.
+    let mut rounds: [Vec<Figure>; 5] = Default::default();
     for _ in 0..args.rounds {
         let raw = raw_commits(url, sqlite, args.connections, args.seconds).await?;
 
-        let input: InvoiceIn = serde_json::from_value(body.clone())?;
-        let store_db = db.clone();
+        let input: InvoiceIn = serde_json::from_value(plain.body.clone())?;
+        let (store_db, tenant) = (db.clone(), plain.tenant);
         let store = drive(args.connections, args.seconds, move |_| {
             let (db, input) = (store_db.clone(), input.clone());
             async move {
-                invoicer_app::invoices::create(&db, tenant, input)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                app(invoicer_app::invoices::create(&db, tenant, input).await)?;
                 Ok(())
             }
         })
         .await;
 
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(args.connections)
-            .build()?;
-        let url_http = format!("http://{addr}/v1/invoices");
-        let payload = serde_json::to_vec(&body)?;
-        let key = key.clone();
-        let http = drive(args.connections, args.seconds, move |_| {
-            let req = client
-                .post(&url_http)
-                .bearer_auth(&key)
-                .header("content-type", "application/json")
-                .body(payload.clone());
-            async move {
-                let resp = req.send().await?;
-                anyhow::ensure!(resp.status() == 201, "status {}", resp.status());
-                resp.bytes().await?;
-                Ok(())
-            }
-        })
-        .await;
+        let http = creations_over_http(addr, &plain, false, args).await?;
+        let guarded_http = creations_over_http(addr, &guarded, true, args).await?;
         // The floor of the HTTP path on this machine: the same clients on a route that does no work.
         let floor_client = reqwest::Client::builder()
             .pool_max_idle_per_host(args.connections)
@@ -283,12 +355,14 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
             }
         })
         .await;
-        raws.push(raw);
-        stores.push(store);
-        https.push(http);
-        floors.push(floor);
+        for (round, figure) in rounds
+            .iter_mut()
+            .zip([raw, store, http, guarded_http, floor])
+        {
+            round.push(figure);
+        }
     }
-    let (raw, store, http, floor) = (median(raws), median(stores), median(https), median(floors));
+    let [raw, store, http, guarded_http, floor] = rounds.map(median);
     server.abort();
     db.close().await;
 
@@ -297,17 +371,18 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
         args.connections, args.seconds, args.rounds
     );
     println!(
-        "  {:<34} {:>10} {:>10} {:>10}",
+        "  {:<42} {:>10} {:>10} {:>10}",
         "", "per second", "p50 ms", "p99 ms"
     );
     for (label, f) in [
         ("raw commits (one-row transactions)", &raw),
         ("invoice creation, store only", &store),
         ("invoice creation over HTTP", &http),
+        ("  guarded: Idempotency-Key, limits counted", &guarded_http),
         ("GET /healthz over HTTP (floor)", &floor),
     ] {
         println!(
-            "  {label:<34} {:>10.0} {:>10.2} {:>10.2}",
+            "  {label:<42} {:>10.0} {:>10.2} {:>10.2}",
             f.rate(),
             f.percentile(0.5),
             f.percentile(0.99)
@@ -317,6 +392,11 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
         "  HTTP / store-only: {:.0}%   HTTP / raw commits: {:.0}%",
         100.0 * http.rate() / store.rate(),
         100.0 * http.rate() / raw.rate()
+    );
+    let guarded_share = 100.0 * guarded_http.rate() / http.rate();
+    println!(
+        "  guarded / plain: {guarded_share:.0}% (overhead {:.0}%)",
+        100.0 - guarded_share
     );
     Ok(())
 }

@@ -13,7 +13,7 @@ use super::party::AnyQuery;
 use crate::{
     codec,
     page::{Page, PageRequest},
-    Conn, Db, StoreError,
+    Backend, Conn, Db, StoreError,
 };
 
 const COLUMNS: &str = "id, account_id, environment, kind, direction, stated_totals, business_id, customer_id, credited_invoice_id, status, \
@@ -175,61 +175,88 @@ pub struct KeyedRecord<'a> {
     pub expires_at: time::OffsetDateTime,
 }
 
-/// PostgreSQL only: stores a new draft, and the record of its idempotency key if given, in one
-/// autocommitted statement (one round trip), provided its business and customer exist and are
-/// active and, given a record, that the key is free: no transaction holds its lock and it has
-/// no unexpired record. Returns whether it stored them; when it did not, nothing was written
-/// and the caller takes the way through a transaction, which finds out why.
+/// Stores a new draft, and the record of its idempotency key if given, in one step, provided
+/// its business and customer exist and are active and, given a record, that the key is free: no
+/// transaction holds its lock and it has no unexpired record. Returns whether it stored them;
+/// when it did not, nothing was written and the caller takes the way through a transaction,
+/// which finds out why.
+///
+/// One step is, on PostgreSQL, one autocommitted statement (one round trip); on SQLite, one
+/// call of the writer's turn running three statements (the draft inserted only if `changes()`
+/// says the record was), committed with the turns beside it.
 pub async fn insert_draft_at_once(
     db: &Db,
     tenant: Tenant,
     i: &Invoice,
     keyed: Option<KeyedRecord<'_>>,
 ) -> Result<bool, StoreError> {
+    let postgres = db.backend() == Backend::Postgres;
     let n = MUTABLE.len();
     let values: Vec<String> = (1..=n + 9).map(|k| format!("${k}")).collect();
     // `business_id` and `customer_id` lead MUTABLE; the account and environment follow the id.
     let (business, customer, account, environment) = ("$1", "$2", n + 2, n + 3);
     let parties = format!(
-        "parties AS (SELECT 1 FROM businesses b, customers c WHERE b.account_id = ${account} \
+        "SELECT 1 FROM businesses b, customers c WHERE b.account_id = ${account} \
          AND b.environment = ${environment} AND b.id = {business} AND b.archived = 0 \
          AND c.account_id = ${account} AND c.environment = ${environment} AND c.id = {customer} \
-         AND c.archived = 0)"
+         AND c.archived = 0"
     );
-    let (claim, source) = if keyed.is_some() {
-        let k = n + 10;
-        (
-            format!(
-                ", claim AS (INSERT INTO idempotency_keys (account_id, environment, route, \
-                 idempotency_key, fingerprint, status, content_type, body, created_at, expires_at) \
-                 SELECT ${account}, ${environment}, ${k}, ${}, ${}, ${}, ${}, ${}, ${}, ${} FROM parties \
-                 WHERE pg_try_advisory_xact_lock(${}) \
-                 ON CONFLICT (account_id, environment, route, idempotency_key) DO UPDATE SET \
-                 fingerprint = excluded.fingerprint, status = excluded.status, \
-                 content_type = excluded.content_type, body = excluded.body, \
-                 created_at = excluded.created_at, expires_at = excluded.expires_at \
-                 WHERE idempotency_keys.expires_at <= excluded.created_at RETURNING 1)",
-                k + 1,
-                k + 2,
-                k + 3,
-                k + 4,
-                k + 5,
-                k + 6,
-                k + 7,
-                k + 8,
-            ),
-            "claim",
+    let k = n + 10;
+    // Inserted, or in place of an expired record: an unexpired one stays, and nothing is written.
+    let claim = |source: &str, condition: &str| {
+        format!(
+            "INSERT INTO idempotency_keys (account_id, environment, route, idempotency_key, \
+             fingerprint, status, content_type, body, created_at, expires_at) \
+             SELECT ${account}, ${environment}, ${k}, ${}, ${}, ${}, ${}, ${}, ${}, ${} {source} \
+             WHERE {condition} \
+             ON CONFLICT (account_id, environment, route, idempotency_key) DO UPDATE SET \
+             fingerprint = excluded.fingerprint, status = excluded.status, \
+             content_type = excluded.content_type, body = excluded.body, \
+             created_at = excluded.created_at, expires_at = excluded.expires_at \
+             WHERE idempotency_keys.expires_at <= excluded.created_at",
+            k + 1,
+            k + 2,
+            k + 3,
+            k + 4,
+            k + 5,
+            k + 6,
+            k + 7,
         )
-    } else {
-        (String::new(), "parties")
     };
-    let sql = format!(
-        "WITH {parties}{claim}, created AS (INSERT INTO invoices ({}, id, account_id, environment, \
-         kind, credited_invoice_id, created_at, direction, stated_totals, counterparty_key) \
-         SELECT {} FROM {source} RETURNING 1) SELECT COUNT(*) AS n FROM created",
-        MUTABLE.join(", "),
-        values.join(", ")
-    );
+    let insert = |source: &str, condition: &str| {
+        format!(
+            "INSERT INTO invoices ({}, id, account_id, environment, kind, credited_invoice_id, \
+             created_at, direction, stated_totals, counterparty_key) SELECT {} {source} \
+             WHERE {condition}",
+            MUTABLE.join(", "),
+            values.join(", ")
+        )
+    };
+    let sql = match (postgres, keyed.is_some()) {
+        (true, true) => format!(
+            "WITH parties AS ({parties}), claim AS ({} RETURNING 1), created AS ({} RETURNING 1) \
+             SELECT COUNT(*) AS n FROM created",
+            claim(
+                "FROM parties",
+                &format!("pg_try_advisory_xact_lock(${})", k + 8)
+            ),
+            insert("FROM claim", "true"),
+        ),
+        (true, false) => format!(
+            "WITH created AS ({} RETURNING 1) SELECT COUNT(*) AS n FROM created",
+            insert("", &format!("EXISTS ({parties})"))
+        ),
+        // SQLite's single writer runs one turn at a time: no lock to take.
+        (false, true) => format!(
+            "{}; {}; SELECT changes() AS n",
+            claim("", &format!("EXISTS ({parties})")),
+            insert("", "changes() = 1")
+        ),
+        (false, false) => format!(
+            "{}; SELECT changes() AS n",
+            insert("", &format!("EXISTS ({parties})"))
+        ),
+    };
     let mut q = bind_fixed(bind_mutable(sqlx::query(&sql), i)?, tenant, i)?;
     if let Some(k) = &keyed {
         q = q
@@ -240,11 +267,28 @@ pub async fn insert_draft_at_once(
             .bind(k.record.content_type.clone())
             .bind(k.record.body.clone())
             .bind(codec::ts(k.now))
-            .bind(codec::ts(k.expires_at))
-            .bind(k.lock_id);
+            .bind(codec::ts(k.expires_at));
+        if postgres {
+            q = q.bind(k.lock_id);
+        }
     }
-    let row = q.fetch_one(&mut *db.autocommit().await?).await?;
-    Ok(codec::get_i64(&row, "n")? == 1)
+    if postgres {
+        let row = q.fetch_one(&mut *db.autocommit().await?).await?;
+        return Ok(codec::get_i64(&row, "n")? == 1);
+    }
+    let mut tx = db.begin().await?;
+    // All the rows: fetching one would stop at the first statement, which yields none.
+    let rows = q.fetch_all(&mut *tx).await?;
+    let row = rows
+        .last()
+        .ok_or_else(|| StoreError::Corrupt("SELECT changes() returned no row".into()))?;
+    if codec::get_i64(row, "n")? == 1 {
+        tx.commit().await?;
+        Ok(true)
+    } else {
+        tx.rollback().await?;
+        Ok(false)
+    }
 }
 
 /// Writes the editable fields and the lifecycle fields of `i`, but only if the stored row is
