@@ -11,4 +11,4 @@ pub mod routes;
 pub mod state;
 
 pub use router::{build, openapi_document};
-pub use state::AppState;
+pub use state::{AppState, Shared};

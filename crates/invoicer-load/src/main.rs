@@ -306,14 +306,14 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let router = invoicer_http::build(invoicer_http::AppState {
+    let router = invoicer_http::build(invoicer_http::AppState::new(invoicer_http::Shared {
         db: db.clone(),
         public_url: format!("http://{addr}"),
         plans: Arc::new(plans),
         admin_token: None,
         rates: Arc::new(invoicer_app::rates::Rates::for_db(&db)),
         meter: invoicer_app::quotas::Meter::new(db.clone()),
-    });
+    }));
     let server = tokio::spawn(async move {
         let _ = axum::serve(
             listener,

@@ -54,6 +54,14 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
         "limits",
         Sql::Shared(include_str!("../migrations/0006_limits.sql")),
     ),
+    (
+        7,
+        "hot_path",
+        Sql::PerDialect {
+            sqlite: include_str!("../migrations/sqlite/0007_hot_path.sql"),
+            postgres: include_str!("../migrations/postgres/0007_hot_path.sql"),
+        },
+    ),
 ];
 
 /// Applies every migration up to `through` (all of them with `i64::MAX`).

@@ -118,14 +118,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "serving"
             );
             let meter = invoicer_app::quotas::Meter::new(db.clone());
-            let app = invoicer_http::build(invoicer_http::AppState {
+            let app = invoicer_http::build(invoicer_http::AppState::new(invoicer_http::Shared {
                 db: db.clone(),
                 public_url,
                 plans: std::sync::Arc::new(plans),
                 admin_token,
                 rates: std::sync::Arc::new(rates),
                 meter: meter.clone(),
-            });
+            }));
             tokio::spawn(sweep_idempotency_keys(db.clone()));
             axum::serve(
                 listener,

@@ -271,7 +271,7 @@ impl TestApp {
             .await
             .expect("bind port 0");
         let addr = listener.local_addr().expect("local addr");
-        let state = invoicer_http::AppState {
+        let state = invoicer_http::AppState::new(invoicer_http::Shared {
             db: db.clone(),
             public_url: format!("http://{addr}"),
             plans: std::sync::Arc::new(config.plans),
@@ -280,7 +280,7 @@ impl TestApp {
             }),
             rates: std::sync::Arc::new(invoicer_app::rates::Rates::for_db(&db)),
             meter: invoicer_app::quotas::Meter::new(db.clone()),
-        };
+        });
         let app = invoicer_http::router::build_with(state, extra(axum::Router::new()));
         let server = tokio::spawn(async move {
             axum::serve(
