@@ -56,10 +56,15 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
     ),
     (
         7,
-        "hot_path",
+        "partial_indexes",
+        Sql::Shared(include_str!("../migrations/0007_partial_indexes.sql")),
+    ),
+    (
+        8,
+        "hot_rows",
         Sql::PerDialect {
-            sqlite: include_str!("../migrations/sqlite/0007_hot_path.sql"),
-            postgres: include_str!("../migrations/postgres/0007_hot_path.sql"),
+            sqlite: include_str!("../migrations/sqlite/0008_hot_rows.sql"),
+            postgres: include_str!("../migrations/postgres/0008_hot_rows.sql"),
         },
     ),
 ];
