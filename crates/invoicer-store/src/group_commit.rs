@@ -23,6 +23,12 @@ use crate::StoreError;
 /// Writers that may share one commit; bounds the latency a batch adds.
 const MAX_BATCH: usize = 256;
 
+/// The statements of a turn done in one call ([`Gate::once`]): `sql` inside the turn's own
+/// savepoint.
+pub fn in_savepoint(sql: &str) -> String {
+    format!("SAVEPOINT request; {sql}; RELEASE request")
+}
+
 #[derive(Default)]
 struct Writer {
     conn: Option<PoolConnection<Any>>,
@@ -67,18 +73,61 @@ impl Gate {
     }
 
     pub async fn begin(self: &Arc<Self>) -> Result<Turn, StoreError> {
-        let mut w = self.lock().await;
-        if w.conn.is_none() {
-            w.conn = Some(self.pool.acquire().await?);
-        }
-        if let Err(e) = start(&mut w).await {
-            abandon(&mut w, "the writer connection failed").await;
-            return Err(e);
-        }
+        let w = self.take(true).await?;
         Ok(Turn {
             guard: Some(w),
             gate: self.clone(),
         })
+    }
+
+    /// Takes the writer, with the batch open and, if `savepoint`, this writer's savepoint.
+    async fn take(&self, savepoint: bool) -> Result<OwnedMutexGuard<Writer>, StoreError> {
+        let mut w = self.lock().await;
+        if w.conn.is_none() {
+            w.conn = Some(self.pool.acquire().await?);
+        }
+        if let Err(e) = start(&mut w, savepoint).await {
+            abandon(&mut w, "the writer connection failed").await;
+            return Err(e);
+        }
+        Ok(w)
+    }
+
+    /// One writer's turn in one call to the writer: `query`'s statements are wrapped by
+    /// [`in_savepoint`], so the turn costs one call instead of three. Its rows come back with
+    /// the turn, whose work is then the batch's: the caller commits it ([`Turn::commit`]) to
+    /// learn when it is durable, whatever the rows say.
+    pub async fn once(
+        self: &Arc<Self>,
+        query: crate::repo::party::AnyQuery<'_>,
+    ) -> Result<(Vec<sqlx::any::AnyRow>, Turn), StoreError> {
+        let mut w = self.take(false).await?;
+        let conn = w
+            .conn
+            .as_mut()
+            .ok_or_else(|| StoreError::Corrupt("the writer connection is gone".into()))?;
+        match query.fetch_all(&mut **conn).await {
+            Ok(rows) => Ok((
+                rows,
+                Turn {
+                    guard: Some(w),
+                    gate: self.clone(),
+                },
+            )),
+            Err(e) => {
+                // Which statement failed is unknown: undo from the savepoint, which the first
+                // statement opened; if that fails too, the batch cannot be trusted.
+                if run(&mut w, "ROLLBACK TO request; RELEASE request")
+                    .await
+                    .is_err()
+                {
+                    abandon(&mut w, "a writer in the batch could not roll back").await;
+                } else {
+                    self.maybe_flush(&mut w).await;
+                }
+                Err(e.into())
+            }
+        }
     }
 
     /// Gives the connection back to the pool, so the pool can close. A batch still waiting
@@ -126,15 +175,18 @@ async fn flush(w: &mut Writer) {
     }
 }
 
-/// Opens the batch if needed, and this writer's savepoint.
-async fn start(w: &mut Writer) -> Result<(), StoreError> {
+/// Opens the batch if needed, once the last writer's leftovers are undone, and, if
+/// `savepoint`, this writer's savepoint.
+async fn start(w: &mut Writer, savepoint: bool) -> Result<(), StoreError> {
     rollback_dirty(w).await?;
     if !w.open {
         run(w, "BEGIN IMMEDIATE").await?;
         w.open = true;
     }
-    run(w, "SAVEPOINT request").await?;
-    w.dirty = true;
+    if savepoint {
+        run(w, "SAVEPOINT request").await?;
+        w.dirty = true;
+    }
     Ok(())
 }
 
@@ -191,9 +243,11 @@ impl Turn {
     /// Keeps this writer's work and returns once it is durably committed.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         let w = self.guard.as_mut().expect("a turn commits once");
-        // On failure the turn drops still holding the writer, and `Drop` rolls it back.
-        run(w, "RELEASE request").await?;
-        w.dirty = false;
+        if w.dirty {
+            // On failure the turn drops still holding the writer, and `Drop` rolls it back.
+            run(w, "RELEASE request").await?;
+            w.dirty = false;
+        }
         let mut w = self.guard.take().expect("a turn commits once");
         let (done, committed) = oneshot::channel();
         w.members.push(done);

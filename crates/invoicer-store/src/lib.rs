@@ -16,6 +16,7 @@ pub mod repo;
 
 pub use db::{Backend, Db, DbConfig, ReadConn, Tx};
 pub use error::StoreError;
+pub use group_commit::in_savepoint;
 pub use key_cache::TTL as KEY_CACHE_TTL;
 pub use sqlx::AnyConnection as Conn;
 

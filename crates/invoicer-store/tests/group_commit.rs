@@ -106,3 +106,51 @@ async fn closing_with_a_batch_open_fails_its_writers_and_keeps_nothing() {
         "nothing of the failed batch was kept"
     );
 }
+
+async fn rows_of_t(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM t")
+        .fetch_one(&mut *db.read().await.unwrap())
+        .await
+        .unwrap()
+}
+
+/// A turn done in one call (the at-once writes) keeps its work with the batch, and one whose
+/// statements fail midway undoes its own and leaves the batch's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_turn_in_one_call_commits_with_its_batch_or_undoes_only_itself() {
+    let (db, _dir) = sqlite().await;
+    let mut tx = db.begin().await.unwrap();
+    sqlx::Executor::execute(&mut *tx, "CREATE TABLE t (x INTEGER NOT NULL)")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let kept = invoicer_store::in_savepoint("INSERT INTO t (x) VALUES (1); SELECT changes() AS n");
+    let (rows, tx) = db.write_once(sqlx::query(&kept)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rows.len(), 1, "the one row the statements return");
+    assert_eq!(rows_of_t(&db).await, 1);
+
+    let mut first = db.begin().await.unwrap();
+    sqlx::Executor::execute(&mut *first, "INSERT INTO t (x) VALUES (2)")
+        .await
+        .unwrap();
+    let failing = tokio::spawn({
+        let db = db.clone();
+        async move {
+            // The second statement breaks NOT NULL after the first wrote.
+            let sql = invoicer_store::in_savepoint(
+                "INSERT INTO t (x) VALUES (3); INSERT INTO t (x) VALUES (NULL)",
+            );
+            db.write_once(sqlx::query(&sql)).await.map(drop)
+        }
+    });
+    until_waiting(&db, 1).await;
+    first.commit().await.unwrap();
+    assert!(failing.await.unwrap().is_err());
+    let xs: Vec<i64> = sqlx::query_scalar("SELECT x FROM t ORDER BY x")
+        .fetch_all(&mut *db.read().await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(xs, vec![1, 2], "the batch's work, not the failed turn's");
+}

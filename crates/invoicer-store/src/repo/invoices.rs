@@ -10,6 +10,7 @@ use sqlx::{any::AnyRow, Row};
 use uuid::Uuid;
 
 use super::party::AnyQuery;
+use crate::group_commit::in_savepoint;
 use crate::{
     codec,
     page::{Page, PageRequest},
@@ -182,8 +183,8 @@ pub struct KeyedRecord<'a> {
 /// which finds out why.
 ///
 /// One step is, on PostgreSQL, one autocommitted statement (one round trip); on SQLite, one
-/// call of the writer's turn running three statements (the draft inserted only if `changes()`
-/// says the record was), committed with the turns beside it.
+/// call to the writer (its whole turn: the draft inserted only if `changes()` says the record
+/// was), committed with the turns beside it.
 pub async fn insert_draft_at_once(
     db: &Db,
     tenant: Tenant,
@@ -247,15 +248,15 @@ pub async fn insert_draft_at_once(
             insert("", &format!("EXISTS ({parties})"))
         ),
         // SQLite's single writer runs one turn at a time: no lock to take.
-        (false, true) => format!(
+        (false, true) => in_savepoint(&format!(
             "{}; {}; SELECT changes() AS n",
             claim("", &format!("EXISTS ({parties})")),
             insert("", "changes() = 1")
-        ),
-        (false, false) => format!(
+        )),
+        (false, false) => in_savepoint(&format!(
             "{}; SELECT changes() AS n",
             insert("", &format!("EXISTS ({parties})"))
-        ),
+        )),
     };
     let mut q = bind_fixed(bind_mutable(sqlx::query(&sql), i)?, tenant, i)?;
     if let Some(k) = &keyed {
@@ -276,19 +277,13 @@ pub async fn insert_draft_at_once(
         let row = q.fetch_one(&mut *db.autocommit().await?).await?;
         return Ok(codec::get_i64(&row, "n")? == 1);
     }
-    let mut tx = db.begin().await?;
-    // All the rows: fetching one would stop at the first statement, which yields none.
-    let rows = q.fetch_all(&mut *tx).await?;
+    let (rows, tx) = db.write_once(q).await?;
+    // Committed either way: when nothing was written, that is the empty turn's commit.
+    tx.commit().await?;
     let row = rows
         .last()
         .ok_or_else(|| StoreError::Corrupt("SELECT changes() returned no row".into()))?;
-    if codec::get_i64(row, "n")? == 1 {
-        tx.commit().await?;
-        Ok(true)
-    } else {
-        tx.rollback().await?;
-        Ok(false)
-    }
+    Ok(codec::get_i64(row, "n")? == 1)
 }
 
 /// Writes the editable fields and the lifecycle fields of `i`, but only if the stored row is

@@ -8,7 +8,7 @@ pub mod customers;
 pub mod idempotency;
 pub mod invoices;
 pub mod number_series;
-mod party;
+pub(crate) mod party;
 pub mod rate_leases;
 mod scoped;
 pub mod usage_counters;
