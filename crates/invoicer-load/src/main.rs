@@ -1,14 +1,15 @@
 //! Creates invoices of 10 line items as fast as 64 concurrent clients can, for a few seconds per
 //! figure, and prints each figure beside its ceilings measured in the same run on the same
-//! machine: the same creations straight through the store (no HTTP), and the database's raw
+//! machine: the same creations straight through the app, the way the HTTP route stores them (no
+//! HTTP), and the database's raw
 //! commit rate (one-row transactions). Machines here are shared and noisy; the ratios are what
 //! carry over.
 //!
 //! HTTP creation is measured twice: plain (the bootstrap account, on `self_hosted`, which counts
 //! nothing; no `Idempotency-Key`), and guarded, the full production path: an account whose plan
 //! counts every request against rate limits no run reaches, each request with a fresh
-//! `Idempotency-Key`, so its response is recorded in the creating transaction. Their ratio is the
-//! cost of the two.
+//! `Idempotency-Key`, so its response is recorded with the invoice it answers for. Their ratio is
+//! the cost of the two.
 //!
 //! This tool measures the database itself, so it alone besides `invoicer-store` names sqlx.
 
@@ -332,7 +333,13 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
         let store = drive(args.connections, args.seconds, move |_| {
             let (db, input) = (store_db.clone(), input.clone());
             async move {
-                app(invoicer_app::invoices::create(&db, tenant, input).await)?;
+                // The way the HTTP route takes: parsed, made, and stored in one step.
+                let new = app(invoicer_app::invoices::parse(&input))?;
+                let draft = invoicer_app::invoices::draft_at_once(&new)
+                    .ok_or_else(|| anyhow::anyhow!("the load body must name its currency"))?;
+                let stored =
+                    app(invoicer_app::invoices::store_at_once(&db, tenant, &draft, None).await)?;
+                anyhow::ensure!(stored, "the draft was not stored in one step");
                 Ok(())
             }
         })
