@@ -160,9 +160,9 @@ pub async fn run<P, T>(
 /// Runs a write as [`run`] does, but first tries it at once: when `value` can make the write's
 /// result from the request alone, `store` writes it with the key's record in one step (on
 /// PostgreSQL one autocommitted statement, one round trip instead of a transaction's five or
-/// more; on SQLite one call in the writer's turn instead of four). When `store` writes nothing
-/// (a party missing or archived, the key held or already used), the write takes the way of
-/// [`run`], which finds out why and answers for it.
+/// more; on SQLite the whole turn in one call to the writer instead of three). When `store`
+/// writes nothing (a party missing or archived, the key held or already used), the write takes
+/// the way of [`run`], which finds out why and answers for it.
 #[expect(
     clippy::too_many_arguments,
     reason = "run's arguments and the two halves of the shortcut"

@@ -233,7 +233,7 @@ pub fn draft_at_once(new: &NewInvoice) -> Option<Invoice> {
     draft(new, new.currency?, None).ok()
 }
 
-/// Stores a draft made by [`draft_at_once`] in one statement with its idempotency record, if
+/// Stores a draft made by [`draft_at_once`] in one step with its idempotency record, if
 /// its parties exist and are active and the key is free (see
 /// `invoicer_store::repo::invoices::insert_draft_at_once`); `false` when it wrote nothing.
 pub async fn store_at_once(

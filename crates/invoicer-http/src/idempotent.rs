@@ -127,7 +127,7 @@ pub async fn write<P, T, V: serde::Serialize>(
 
 /// [`write`] for a write that may be done at once (`idempotency::run_at_once`): `value` makes
 /// its result from the request alone, or says it cannot, and `store` writes that result in one
-/// statement.
+/// step.
 #[expect(
     clippy::too_many_arguments,
     reason = "write's arguments and the two halves of the shortcut"
