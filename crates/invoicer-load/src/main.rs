@@ -402,8 +402,9 @@ async fn measure(name: &str, url: &str, sqlite: bool, args: &Args) -> anyhow::Re
     );
     let guarded_share = 100.0 * guarded_http.rate() / http.rate();
     println!(
-        "  guarded / plain: {guarded_share:.0}% (overhead {:.0}%)",
-        100.0 - guarded_share
+        "  guarded / plain: {guarded_share:.0}% (overhead {:.0}%)   guarded / raw commits: {:.0}%",
+        100.0 - guarded_share,
+        100.0 * guarded_http.rate() / raw.rate()
     );
     Ok(())
 }
