@@ -92,8 +92,9 @@ fn parse_key(bytes: &[u8]) -> Result<String, ApiError> {
     }
 }
 
-/// Runs one write (see `invoicer_app::idempotency::run`) and answers it. `canonical_body` is the
-/// request body in a form where equal requests are equal bytes; `view` writes a success as JSON
+/// Runs one write (see `invoicer_app::idempotency::run`) and answers it. `canonical_body` makes
+/// the request body in a form where equal requests are equal bytes, called only when the request
+/// carries a key; `view` writes a success as JSON
 /// (the `Kept` rendition is what repeats will get).
 #[expect(
     clippy::too_many_arguments,
@@ -103,7 +104,7 @@ pub async fn write<P, T, V: serde::Serialize>(
     state: &AppState,
     tenant: Tenant,
     idem: Idem,
-    canonical_body: &[u8],
+    canonical_body: impl FnOnce() -> Vec<u8>,
     status: StatusCode,
     prepared: AppResult<P>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
@@ -136,7 +137,7 @@ pub async fn write_at_once<P, T, V: serde::Serialize>(
     state: &AppState,
     tenant: Tenant,
     idem: Idem,
-    canonical_body: &[u8],
+    canonical_body: impl FnOnce() -> Vec<u8>,
     status: StatusCode,
     prepared: AppResult<P>,
     value: impl FnOnce(&P) -> Option<T>,
@@ -144,11 +145,14 @@ pub async fn write_at_once<P, T, V: serde::Serialize>(
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
     view: impl Fn(&T, Rendition) -> V,
 ) -> Result<Response, ApiError> {
-    let fingerprint = idempotency::fingerprint(&idem.method, &idem.path_and_query, canonical_body);
     let keyed = idem.key.as_deref().map(|key| Keyed {
         key,
         route: &idem.route,
-        fingerprint: fingerprint.clone(),
+        fingerprint: idempotency::fingerprint(
+            &idem.method,
+            &idem.path_and_query,
+            &canonical_body(),
+        ),
     });
     let render = |result: &AppResult<T>, rendition: Rendition| match result {
         Ok(done) => idempotency::Response {

@@ -33,7 +33,7 @@ pub async fn create_credit_note(
         &state,
         tenant,
         idem,
-        &idempotent::canonical(&input),
+        || idempotent::canonical(&input),
         StatusCode::CREATED,
         credit_notes::parse(&input),
         async |tx, new| credit_notes::add(tx, tenant, new).await,

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::{
     both,
-    support::{assert_problem, error_fields, start_server, Store, TestApp, TestDb},
+    support::{assert_problem, error_fields, TestApp, TwoInstances},
 };
 
 both!(
@@ -83,21 +83,11 @@ async fn an_unknown_key_id_is_api_key_not_found(app: &TestApp) {
 /// holds at once there, and on another sharing the database once that second has passed.
 #[tokio::test]
 async fn a_revocation_reaches_every_instance_within_the_key_cache_lifetime() {
-    let db = TestDb::new(Store::Postgres).await;
-    let (first, admin) = start_server(&db.url, true);
-    let admin = admin.expect("a bootstrap key");
-    let (second, _) = start_server(&db.url, false);
-    let client = reqwest::Client::new();
-    let created: serde_json::Value = client
-        .post(format!("{}/v1/api_keys", first.base))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "short-lived"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let two = TwoInstances::start().await;
+    let (client, first, second) = (&two.client, &two.first, &two.second);
+    let created = two
+        .post_first("/v1/api_keys", json!({"name": "short-lived"}))
+        .await;
     let (id, secret) = (
         created["id"].as_str().unwrap().to_owned(),
         created["secret"].as_str().unwrap().to_owned(),
@@ -116,14 +106,11 @@ async fn a_revocation_reaches_every_instance_within_the_key_cache_lifetime() {
     // Both instances have now found (and keep) the key.
     assert_eq!(status_on(&first.base).await.0, 200);
     assert_eq!(status_on(&second.base).await.0, 200);
-    let revoked = client
-        .post(format!("{}/v1/api_keys/{id}/revoke", first.base))
-        .bearer_auth(&admin)
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(revoked.status(), 200);
+    let revoked = two
+        .post_first(&format!("/v1/api_keys/{id}/revoke"), json!({}))
+        .await;
+    assert_eq!(revoked["id"], id.as_str(), "revoked: {revoked}");
+    assert!(revoked["revoked_at"].is_string(), "{revoked}");
     assert_eq!(
         status_on(&first.base).await,
         (401, "api_key_revoked".to_owned()),
@@ -135,6 +122,5 @@ async fn a_revocation_reaches_every_instance_within_the_key_cache_lifetime() {
         (401, "api_key_revoked".to_owned()),
         "on the other once the key cache's lifetime has passed"
     );
-    drop((first, second));
-    db.drop_schema().await;
+    two.finish().await;
 }

@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use crate::{
     both,
     support::{
-        assert_problem, business_json, customer_json, error_fields, invoice_json, start_server,
-        Resp, Store, TestApp, TestDb,
+        assert_problem, business_json, customer_json, error_fields, start_server, Resp, Store,
+        TestApp, TwoInstances,
     },
 };
 
@@ -228,31 +228,18 @@ async fn concurrent_duplicates_create_one_invoice(app: &TestApp) {
 
 #[tokio::test]
 async fn concurrent_duplicates_through_two_processes_on_postgres_create_one_invoice() {
-    let db = TestDb::new(Store::Postgres).await;
-    let (first, key) = start_server(&db.url, true);
-    let key = key.expect("a bootstrap key");
-    let (second, _) = start_server(&db.url, false);
-    let client = reqwest::Client::new();
-    let post = |path: &str, body: Value| {
-        let req = client
-            .post(format!("{}{path}", first.base))
-            .bearer_auth(&key)
-            .json(&body);
-        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
-    };
-    let b = post("/v1/businesses", business_json()).await;
-    let c = post("/v1/customers", customer_json()).await;
-    let mut body = invoice_json(&b["id"], &c["id"]);
-    let bases = [first.base.clone(), second.base.clone()];
-    let answers = duplicates(&client, &key, &bases, &body, 40, "a").await;
+    let two = TwoInstances::start().await;
+    let (client, key, bases) = (&two.client, &two.key, two.bases());
+    let mut body = two.invoice_body.clone();
+    let answers = duplicates(client, key, &bases, &body, 40, "a").await;
     assert_one_created(&answers);
     // And written in one statement, its currency named.
     body["currency"] = "EUR".into();
-    let answers = duplicates(&client, &key, &bases, &body, 40, "b").await;
+    let answers = duplicates(client, key, &bases, &body, 40, "b").await;
     assert_one_created(&answers);
     let list: Value = client
-        .get(format!("{}/v1/invoices", second.base))
-        .bearer_auth(&key)
+        .get(format!("{}/v1/invoices", two.second.base))
+        .bearer_auth(key)
         .send()
         .await
         .unwrap()
@@ -260,8 +247,7 @@ async fn concurrent_duplicates_through_two_processes_on_postgres_create_one_invo
         .await
         .unwrap();
     assert_eq!(list["data"].as_array().unwrap().len(), 2);
-    drop((first, second));
-    db.drop_schema().await;
+    two.finish().await;
 }
 
 /// While the first request with a key runs (here: while a transaction holds the key),

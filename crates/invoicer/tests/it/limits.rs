@@ -501,6 +501,29 @@ async fn read_at(
     (instance, resp.status().as_u16(), reset)
 }
 
+/// Reads by `key` at each of `bases` in turn, one after the other, until one is refused: the
+/// answers accepted, and the refusal.
+async fn alternate_until_refused(
+    client: &reqwest::Client,
+    bases: [&str; 2],
+    key: &str,
+) -> (
+    Vec<(usize, u16, Option<String>)>,
+    (usize, u16, Option<String>),
+) {
+    let mut answers = Vec::new();
+    loop {
+        let i = answers.len() % 2;
+        let answer = read_at(client, bases[i], i, key).await;
+        if answer.1 == 429 {
+            return (answers, answer);
+        }
+        assert_eq!(answer.1, 200);
+        assert!(answers.len() < 90, "never refused");
+        answers.push(answer);
+    }
+}
+
 /// Two `invoicer serve` processes on one PostgreSQL, one key: what they accept in a window
 /// together never passes the key's limit. At 30 a minute a lease is one token, so the count is
 /// exact; at 200 a lease is 10 tokens, and each instance may leave up to 9 of its last unused.
@@ -527,17 +550,7 @@ async fn rates_hold_across_two_instances_on_one_postgresql() {
     // One after the other, to each in turn: the second instance sees what the first accepted,
     // so the window is spent after the limit in all, not the limit at each.
     let key = minted_key(&client, bases[0], "exact").await;
-    let mut answers = Vec::new();
-    let refused = loop {
-        let i = answers.len() % 2;
-        let answer = read_at(&client, bases[i], i, &key).await;
-        if answer.1 == 429 {
-            break answer;
-        }
-        assert_eq!(answer.1, 200);
-        assert!(answers.len() < 90, "never refused");
-        answers.push(answer);
-    };
+    let (answers, refused) = alternate_until_refused(&client, bases, &key).await;
     let in_window: Vec<_> = answers.iter().filter(|a| a.2 == refused.2).collect();
     assert_eq!(in_window.len(), 30, "the limit, across both");
     assert!(in_window.iter().any(|a| a.0 == 0) && in_window.iter().any(|a| a.0 == 1));
@@ -617,17 +630,7 @@ async fn rates_hold_across_two_instances_sharing_one_redis() {
     let client = reqwest::Client::new();
 
     let key = minted_key(&client, bases[0], "exact").await;
-    let mut answers = Vec::new();
-    let refused = loop {
-        let i = answers.len() % 2;
-        let answer = read_at(&client, bases[i], i, &key).await;
-        if answer.1 == 429 {
-            break answer;
-        }
-        assert_eq!(answer.1, 200);
-        assert!(answers.len() < 90, "never refused");
-        answers.push(answer);
-    };
+    let (answers, refused) = alternate_until_refused(&client, bases, &key).await;
     let in_window = answers.iter().filter(|a| a.2 == refused.2).count();
     assert_eq!(in_window, 30, "the limit, across both");
 

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::{
     both,
-    support::{business_json, customer_json, invoice_json, start_server, Store, TestApp, TestDb},
+    support::{TestApp, TwoInstances},
 };
 
 both!(
@@ -48,46 +48,24 @@ async fn concurrent_issuing_in_one_process_leaves_no_gap(app: &TestApp) {
 
 #[tokio::test]
 async fn concurrent_issuing_through_two_processes_on_postgres_leaves_no_gap() {
-    let db = TestDb::new(Store::Postgres).await;
-    let (first, key) = start_server(&db.url, true);
-    let key = key.expect("a bootstrap key");
-    assert!(key.starts_with("inv_test_"), "{key}");
-    let (second, none) = start_server(&db.url, false);
-    assert!(none.is_none());
-    let client = reqwest::Client::new();
-    let post = |path: &str, body: Value| {
-        let req = client
-            .post(format!("{}{path}", first.base))
-            .bearer_auth(&key)
-            .json(&body);
-        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
-    };
-    let b = post("/v1/businesses", business_json()).await;
-    let c = post("/v1/customers", customer_json()).await;
-    let body = invoice_json(&b["id"], &c["id"]);
+    let two = TwoInstances::start().await;
     let mut ids = Vec::new();
     for _ in 0..60 {
         ids.push(
-            post("/v1/invoices", body.clone()).await["id"]
+            two.post_first("/v1/invoices", two.invoice_body.clone())
+                .await["id"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
         );
     }
-    let numbers = issue_all(
-        &client,
-        &key,
-        &[first.base.clone(), second.base.clone()],
-        &ids,
-    )
-    .await;
+    let numbers = issue_all(&two.client, &two.key, &two.bases(), &ids).await;
     assert_eq!(
         numbers,
         (1..=60).collect::<Vec<_>>(),
         "numbers 1..N, no gap, no duplicate"
     );
-    drop((first, second));
-    db.drop_schema().await;
+    two.finish().await;
 }
 
 async fn concurrent_writes_that_fail_leave_nothing_while_their_neighbours_commit(app: &TestApp) {

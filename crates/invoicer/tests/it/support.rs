@@ -620,3 +620,64 @@ pub fn start_server_with(
 pub async fn key_cache_outlived() {
     tokio::time::sleep(invoicer_store::KEY_CACHE_TTL + std::time::Duration::from_millis(100)).await;
 }
+
+/// Two `invoicer serve` processes on one fresh PostgreSQL schema: the first made the bootstrap
+/// key (the second found it there and made none), and a business and a customer exist.
+pub struct TwoInstances {
+    db: TestDb,
+    pub first: Server,
+    pub second: Server,
+    pub key: String,
+    pub client: reqwest::Client,
+    /// A draft invoice's body between that business and customer.
+    pub invoice_body: Value,
+}
+
+impl TwoInstances {
+    pub async fn start() -> TwoInstances {
+        let db = TestDb::new(Store::Postgres).await;
+        let (first, key) = start_server(&db.url, true);
+        let key = key.expect("a bootstrap key");
+        assert!(key.starts_with("inv_test_"), "{key}");
+        let (second, none) = start_server(&db.url, false);
+        assert!(
+            none.is_none(),
+            "only the first instance makes a bootstrap key"
+        );
+        let mut two = TwoInstances {
+            db,
+            first,
+            second,
+            key,
+            client: reqwest::Client::new(),
+            invoice_body: Value::Null,
+        };
+        let b = two.post_first("/v1/businesses", business_json()).await;
+        let c = two.post_first("/v1/customers", customer_json()).await;
+        two.invoice_body = invoice_json(&b["id"], &c["id"]);
+        two
+    }
+
+    /// A POST to the first instance with the key; its JSON answer.
+    pub async fn post_first(&self, path: &str, body: Value) -> Value {
+        self.client
+            .post(format!("{}{path}", self.first.base))
+            .bearer_auth(&self.key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub fn bases(&self) -> [String; 2] {
+        [self.first.base.clone(), self.second.base.clone()]
+    }
+
+    pub async fn finish(self) {
+        drop((self.first, self.second));
+        self.db.drop_schema().await;
+    }
+}
