@@ -227,25 +227,17 @@ impl Db {
     }
 
     /// SQLite: a writer's turn done in one call (`group_commit::Gate::once`; the SQL made by
-    /// `group_commit::in_savepoint`), with its rows and the transaction to commit.
+    /// `group_commit::in_savepoint`): its rows, once its batch is durably committed.
     #[doc(hidden)]
     pub async fn write_once(
         &self,
-        query: crate::repo::party::AnyQuery<'_>,
-    ) -> Result<(Vec<sqlx::any::AnyRow>, Tx), StoreError> {
+        query: crate::repo::party::AnyQuery<'static>,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
         let gate = self
             .gate
             .as_ref()
             .ok_or_else(|| StoreError::Corrupt("a turn in one call is SQLite's".into()))?;
-        let (rows, turn) = gate.once(query).await?;
-        Ok((
-            rows,
-            Tx {
-                inner: TxInner::Sqlite(turn),
-                keys: self.keys.clone(),
-                keys_changed: false,
-            },
-        ))
+        gate.once(query).await
     }
 
     /// Whether the database answers a trivial query now.

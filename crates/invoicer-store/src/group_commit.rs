@@ -9,16 +9,24 @@
 //! batch: none of their work was persisted.
 //!
 //! Writers in one batch see each other's work, exactly as if they had run one after another.
+//!
+//! A turn done in one call ([`Gate::once`]) does not take the writer itself: it joins a queue
+//! that the gate's own task runs, turn after turn, while it holds the writer. Handing the writer
+//! from task to task costs a wake-up each time, which on a busy machine waits behind every other
+//! task ready to run; one task working through the queue pays that once per batch.
 
-use std::sync::{
-    atomic::{AtomicUsize, Ordering},
-    Arc,
+use std::{
+    collections::VecDeque,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Weak,
+    },
 };
 
-use sqlx::{pool::PoolConnection, Any, AnyPool, Executor};
-use tokio::sync::{oneshot, Mutex, OwnedMutexGuard};
+use sqlx::{any::AnyRow, pool::PoolConnection, Any, AnyPool, Executor};
+use tokio::sync::{oneshot, Mutex, Notify, OwnedMutexGuard};
 
-use crate::StoreError;
+use crate::{repo::party::AnyQuery, StoreError};
 
 /// Writers that may share one commit; bounds the latency a batch adds.
 const MAX_BATCH: usize = 256;
@@ -29,6 +37,33 @@ pub fn in_savepoint(sql: &str) -> String {
     format!("SAVEPOINT request; {sql}; RELEASE request")
 }
 
+/// A writer whose work is in the open transaction, waiting for its COMMIT.
+enum Member {
+    Turn(oneshot::Sender<Result<(), String>>),
+    /// A turn done in one call, with the rows its statements returned.
+    Once(
+        oneshot::Sender<Result<Vec<AnyRow>, StoreError>>,
+        Vec<AnyRow>,
+    ),
+}
+
+impl Member {
+    fn tell(self, outcome: Result<(), &str>) {
+        match self {
+            Member::Turn(to) => {
+                let _ = to.send(outcome.map_err(str::to_owned));
+            }
+            Member::Once(to, rows) => {
+                let _ = to.send(
+                    outcome
+                        .map(|()| rows)
+                        .map_err(|why| StoreError::CommitFailed(why.to_owned())),
+                );
+            }
+        }
+    }
+}
+
 #[derive(Default)]
 struct Writer {
     conn: Option<PoolConnection<Any>>,
@@ -36,14 +71,24 @@ struct Writer {
     open: bool,
     /// A writer's savepoint is still open: it neither committed nor rolled back.
     dirty: bool,
-    /// Writers whose work is in the open transaction, waiting for its COMMIT.
-    members: Vec<oneshot::Sender<Result<(), String>>>,
+    members: Vec<Member>,
+}
+
+/// A turn in one call, queued for the gate's task.
+struct Job {
+    query: AnyQuery<'static>,
+    done: oneshot::Sender<Result<Vec<AnyRow>, StoreError>>,
 }
 
 pub struct Gate {
     pool: AnyPool,
     writer: Arc<Mutex<Writer>>,
+    /// Writers queued for the writer, the gate's task among them.
     waiting: AtomicUsize,
+    /// Turns in one call that the gate's task has yet to run.
+    jobs: std::sync::Mutex<VecDeque<Job>>,
+    /// Wakes the gate's task: a job was queued, or the gate is gone.
+    wake: Arc<Notify>,
 }
 
 /// One writer's turn: the connection, inside its savepoint.
@@ -53,12 +98,18 @@ pub struct Turn {
 }
 
 impl Gate {
+    /// Makes the gate and starts its task, which lives as long as the gate.
     pub fn new(pool: AnyPool) -> Arc<Self> {
-        Arc::new(Self {
+        let wake = Arc::new(Notify::new());
+        let gate = Arc::new(Self {
             pool,
             writer: Arc::new(Mutex::new(Writer::default())),
             waiting: AtomicUsize::new(0),
-        })
+            jobs: std::sync::Mutex::default(),
+            wake: wake.clone(),
+        });
+        tokio::spawn(run_jobs(Arc::downgrade(&gate), wake));
+        gate
     }
 
     pub fn waiting(&self) -> usize {
@@ -83,49 +134,69 @@ impl Gate {
     /// Takes the writer, with the batch open and, if `savepoint`, this writer's savepoint.
     async fn take(&self, savepoint: bool) -> Result<OwnedMutexGuard<Writer>, StoreError> {
         let mut w = self.lock().await;
-        if w.conn.is_none() {
-            w.conn = Some(self.pool.acquire().await?);
-        }
-        if let Err(e) = start(&mut w, savepoint).await {
-            abandon(&mut w, "the writer connection failed").await;
-            return Err(e);
-        }
+        self.ready(&mut w, savepoint).await?;
         Ok(w)
     }
 
+    /// Readies the writer for a turn: connected, the batch open and, if `savepoint`, the turn's
+    /// savepoint.
+    async fn ready(&self, w: &mut Writer, savepoint: bool) -> Result<(), StoreError> {
+        if w.conn.is_none() {
+            w.conn = Some(self.pool.acquire().await?);
+        }
+        if let Err(e) = start(w, savepoint).await {
+            abandon(w, "the writer connection failed").await;
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// One writer's turn in one call to the writer: `query`'s statements are wrapped by
-    /// [`in_savepoint`], so the turn costs one call instead of three. Its rows come back with
-    /// the turn, whose work is then the batch's: the caller commits it ([`Turn::commit`]) to
-    /// learn when it is durable, whatever the rows say.
-    pub async fn once(
-        self: &Arc<Self>,
-        query: crate::repo::party::AnyQuery<'_>,
-    ) -> Result<(Vec<sqlx::any::AnyRow>, Turn), StoreError> {
-        let mut w = self.take(false).await?;
-        let conn = w
-            .conn
-            .as_mut()
-            .ok_or_else(|| StoreError::Corrupt("the writer connection is gone".into()))?;
-        match query.fetch_all(&mut **conn).await {
-            Ok(rows) => Ok((
-                rows,
-                Turn {
-                    guard: Some(w),
-                    gate: self.clone(),
-                },
-            )),
-            Err(e) => {
-                // Which statement failed is unknown: undo from the savepoint, which the first
-                // statement opened; if that fails too, the batch cannot be trusted.
-                if run(&mut w, "ROLLBACK TO request; RELEASE request")
-                    .await
-                    .is_err()
-                {
-                    abandon(&mut w, "a writer in the batch could not roll back").await;
-                } else {
-                    self.maybe_flush(&mut w).await;
+    /// [`in_savepoint`], so the turn costs one call instead of three. Returns its rows once its
+    /// batch is durably committed, whatever the rows say; if a statement fails, the turn's
+    /// work is undone alone and the error returned.
+    pub async fn once(&self, query: AnyQuery<'static>) -> Result<Vec<AnyRow>, StoreError> {
+        let (done, result) = oneshot::channel();
+        self.queue().push_back(Job { query, done });
+        self.wake.notify_one();
+        result
+            .await
+            .unwrap_or_else(|_| Err(StoreError::CommitFailed("the writer is gone".into())))
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, VecDeque<Job>> {
+        self.jobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs the queued turns in one call, each in its own savepoint.
+    async fn run_queued(&self, w: &mut Writer) {
+        while w.members.len() < MAX_BATCH {
+            let Some(job) = self.queue().pop_front() else {
+                return;
+            };
+            if let Err(e) = self.ready(w, false).await {
+                let _ = job.done.send(Err(e));
+                continue;
+            }
+            let Some(conn) = w.conn.as_mut() else {
+                let _ = job.done.send(Err(StoreError::Corrupt(
+                    "the writer connection is gone".into(),
+                )));
+                continue;
+            };
+            match job.query.fetch_all(&mut **conn).await {
+                Ok(rows) => w.members.push(Member::Once(job.done, rows)),
+                Err(e) => {
+                    // Which statement failed is unknown: undo from the savepoint, which the
+                    // first statement opened; if that fails too, the batch cannot be trusted.
+                    if run(w, "ROLLBACK TO request; RELEASE request")
+                        .await
+                        .is_err()
+                    {
+                        abandon(w, "a writer in the batch could not roll back").await;
+                    }
+                    let _ = job.done.send(Err(e.into()));
                 }
-                Err(e.into())
             }
         }
     }
@@ -152,10 +223,34 @@ impl Gate {
 
     /// Commits the open transaction unless more writers are queued to join it.
     async fn maybe_flush(&self, w: &mut Writer) {
-        if self.waiting.load(Ordering::SeqCst) > 0 && w.members.len() < MAX_BATCH {
+        let more = self.waiting.load(Ordering::SeqCst) > 0 || !self.queue().is_empty();
+        if more && w.members.len() < MAX_BATCH {
             return;
         }
         flush(w).await;
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        // Its task holds only a weak reference: woken, it finds the gate gone and ends.
+        self.wake.notify_one();
+    }
+}
+
+/// The gate's task: whenever turns in one call are queued, takes the writer in line with the
+/// other writers and runs them, then commits unless more writers wait to join the batch.
+async fn run_jobs(gate: Weak<Gate>, wake: Arc<Notify>) {
+    loop {
+        wake.notified().await;
+        let Some(gate) = gate.upgrade() else {
+            return;
+        };
+        while !gate.queue().is_empty() {
+            let mut w = gate.lock().await;
+            gate.run_queued(&mut w).await;
+            gate.maybe_flush(&mut w).await;
+        }
     }
 }
 
@@ -168,7 +263,7 @@ async fn flush(w: &mut Writer) {
         Ok(()) => {
             w.open = false;
             for member in w.members.drain(..) {
-                let _ = member.send(Ok(()));
+                member.tell(Ok(()));
             }
         }
         Err(e) => abandon(w, &format!("the commit failed: {e}")).await,
@@ -200,7 +295,7 @@ async fn abandon(w: &mut Writer, why: &str) {
     w.open = false;
     w.dirty = false;
     for member in w.members.drain(..) {
-        let _ = member.send(Err(why.to_owned()));
+        member.tell(Err(why));
     }
 }
 
@@ -250,7 +345,7 @@ impl Turn {
         }
         let mut w = self.guard.take().expect("a turn commits once");
         let (done, committed) = oneshot::channel();
-        w.members.push(done);
+        w.members.push(Member::Turn(done));
         self.gate.maybe_flush(&mut w).await;
         drop(w);
         match committed.await {

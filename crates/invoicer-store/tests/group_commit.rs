@@ -107,6 +107,15 @@ async fn closing_with_a_batch_open_fails_its_writers_and_keeps_nothing() {
     );
 }
 
+/// Creates table `t` with the column `x` as `column` declares it.
+async fn create_t(db: &Db, column: &str) {
+    let mut tx = db.begin().await.unwrap();
+    sqlx::Executor::execute(&mut *tx, format!("CREATE TABLE t ({column})").as_str())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 async fn rows_of_t(db: &Db) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM t")
         .fetch_one(&mut *db.read().await.unwrap())
@@ -119,15 +128,10 @@ async fn rows_of_t(db: &Db) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_turn_in_one_call_commits_with_its_batch_or_undoes_only_itself() {
     let (db, _dir) = sqlite().await;
-    let mut tx = db.begin().await.unwrap();
-    sqlx::Executor::execute(&mut *tx, "CREATE TABLE t (x INTEGER NOT NULL)")
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    create_t(&db, "x INTEGER NOT NULL").await;
 
     let kept = invoicer_store::in_savepoint("INSERT INTO t (x) VALUES (1); SELECT changes() AS n");
-    let (rows, tx) = db.write_once(sqlx::query(&kept)).await.unwrap();
-    tx.commit().await.unwrap();
+    let rows = db.write_once(sqlx::query(kept.leak())).await.unwrap();
     assert_eq!(rows.len(), 1, "the one row the statements return");
     assert_eq!(rows_of_t(&db).await, 1);
 
@@ -142,7 +146,7 @@ async fn a_turn_in_one_call_commits_with_its_batch_or_undoes_only_itself() {
             let sql = invoicer_store::in_savepoint(
                 "INSERT INTO t (x) VALUES (3); INSERT INTO t (x) VALUES (NULL)",
             );
-            db.write_once(sqlx::query(&sql)).await.map(drop)
+            db.write_once(sqlx::query(sql.leak())).await.map(drop)
         }
     });
     until_waiting(&db, 1).await;
@@ -153,4 +157,57 @@ async fn a_turn_in_one_call_commits_with_its_batch_or_undoes_only_itself() {
         .await
         .unwrap();
     assert_eq!(xs, vec![1, 2], "the batch's work, not the failed turn's");
+}
+
+/// Turns in one call from many tasks at once share commits, each learning its own outcome: a
+/// failing turn is refused alone, every other is kept, and none is told before its batch is
+/// durable (the rows are read back on a reopened database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_turns_in_one_call_each_get_their_own_outcome() {
+    let (db, dir) = sqlite().await;
+    create_t(&db, "x INTEGER NOT NULL UNIQUE").await;
+
+    // An interactive writer holds the writer while the turns queue behind it.
+    let mut holder = db.begin().await.unwrap();
+    sqlx::Executor::execute(&mut *holder, "INSERT INTO t (x) VALUES (-1)")
+        .await
+        .unwrap();
+    let turns: Vec<_> = (0..200i64)
+        .map(|n| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                // Every tenth inserts a value another turn inserts too: the later one fails.
+                let x = if n % 10 == 9 { n - 1 } else { n };
+                let sql = invoicer_store::in_savepoint(
+                    "INSERT INTO t (x) VALUES ($1); SELECT changes() AS n",
+                );
+                db.write_once(sqlx::query(sql.leak()).bind(x))
+                    .await
+                    .map(|rows| rows.len())
+            })
+        })
+        .collect();
+    until_waiting(&db, 1).await;
+    holder.commit().await.unwrap();
+    let mut kept = 0;
+    let mut refused = 0;
+    for turn in turns {
+        match turn.await.unwrap() {
+            Ok(rows) => {
+                assert_eq!(rows, 1, "the row of SELECT changes()");
+                kept += 1;
+            }
+            Err(StoreError::Conflict(_)) => refused += 1,
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!((kept, refused), (180, 20));
+    db.close().await;
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
+    let reopened = Db::connect(&DbConfig::new(url)).await.unwrap();
+    assert_eq!(
+        rows_of_t(&reopened).await,
+        181,
+        "every kept turn and the holder's row"
+    );
 }

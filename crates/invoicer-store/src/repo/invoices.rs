@@ -192,6 +192,46 @@ pub async fn insert_draft_at_once(
     keyed: Option<KeyedRecord<'_>>,
 ) -> Result<bool, StoreError> {
     let postgres = db.backend() == Backend::Postgres;
+    let mut q = bind_fixed(
+        bind_mutable(sqlx::query(at_once_sql(postgres, keyed.is_some())), i)?,
+        tenant,
+        i,
+    )?;
+    if let Some(k) = &keyed {
+        q = q
+            .bind(k.scope.route.to_owned())
+            .bind(k.scope.key.to_owned())
+            .bind(k.record.fingerprint.clone())
+            .bind(i64::from(k.record.status))
+            .bind(k.record.content_type.clone())
+            .bind(k.record.body.clone())
+            .bind(codec::ts(k.now))
+            .bind(codec::ts(k.expires_at));
+        if postgres {
+            q = q.bind(k.lock_id);
+        }
+    }
+    if postgres {
+        let row = q.fetch_one(&mut *db.autocommit().await?).await?;
+        return Ok(codec::get_i64(&row, "n")? == 1);
+    }
+    // Returns once committed, either way: when nothing was written, with the empty turn's batch.
+    let rows = db.write_once(q).await?;
+    let row = rows
+        .last()
+        .ok_or_else(|| StoreError::Corrupt("SELECT changes() returned no row".into()))?;
+    Ok(codec::get_i64(row, "n")? == 1)
+}
+
+/// The statements of [`insert_draft_at_once`] on PostgreSQL or SQLite, with or without a key's
+/// record: made once each, since they never change.
+fn at_once_sql(postgres: bool, keyed: bool) -> &'static str {
+    static SQL: [std::sync::OnceLock<String>; 4] = [const { std::sync::OnceLock::new() }; 4];
+    SQL[usize::from(postgres) * 2 + usize::from(keyed)]
+        .get_or_init(|| make_at_once_sql(postgres, keyed))
+}
+
+fn make_at_once_sql(postgres: bool, keyed: bool) -> String {
     let n = MUTABLE.len();
     let values: Vec<String> = (1..=n + 9).map(|k| format!("${k}")).collect();
     // `business_id` and `customer_id` lead MUTABLE; the account and environment follow the id.
@@ -233,7 +273,7 @@ pub async fn insert_draft_at_once(
             values.join(", ")
         )
     };
-    let sql = match (postgres, keyed.is_some()) {
+    match (postgres, keyed) {
         (true, true) => format!(
             "WITH parties AS ({parties}), claim AS ({} RETURNING 1), created AS ({} RETURNING 1) \
              SELECT COUNT(*) AS n FROM created",
@@ -257,33 +297,7 @@ pub async fn insert_draft_at_once(
             "{}; SELECT changes() AS n",
             insert("", &format!("EXISTS ({parties})"))
         )),
-    };
-    let mut q = bind_fixed(bind_mutable(sqlx::query(&sql), i)?, tenant, i)?;
-    if let Some(k) = &keyed {
-        q = q
-            .bind(k.scope.route.to_owned())
-            .bind(k.scope.key.to_owned())
-            .bind(k.record.fingerprint.clone())
-            .bind(i64::from(k.record.status))
-            .bind(k.record.content_type.clone())
-            .bind(k.record.body.clone())
-            .bind(codec::ts(k.now))
-            .bind(codec::ts(k.expires_at));
-        if postgres {
-            q = q.bind(k.lock_id);
-        }
     }
-    if postgres {
-        let row = q.fetch_one(&mut *db.autocommit().await?).await?;
-        return Ok(codec::get_i64(&row, "n")? == 1);
-    }
-    let (rows, tx) = db.write_once(q).await?;
-    // Committed either way: when nothing was written, that is the empty turn's commit.
-    tx.commit().await?;
-    let row = rows
-        .last()
-        .ok_or_else(|| StoreError::Corrupt("SELECT changes() returned no row".into()))?;
-    Ok(codec::get_i64(row, "n")? == 1)
 }
 
 /// Writes the editable fields and the lifecycle fields of `i`, but only if the stored row is
