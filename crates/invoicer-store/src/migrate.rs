@@ -67,6 +67,11 @@ const MIGRATIONS: &[(i64, &str, Sql)] = &[
             postgres: include_str!("../migrations/postgres/0008_hot_rows.sql"),
         },
     ),
+    (
+        9,
+        "ledger",
+        Sql::Shared(include_str!("../migrations/0009_ledger.sql")),
+    ),
 ];
 
 /// Applies every migration up to `through` (all of them with `i64::MAX`).

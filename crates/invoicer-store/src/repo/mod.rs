@@ -7,6 +7,7 @@ pub mod businesses;
 pub mod customers;
 pub mod idempotency;
 pub mod invoices;
+pub mod ledger;
 pub mod number_series;
 pub(crate) mod party;
 pub mod rate_leases;
