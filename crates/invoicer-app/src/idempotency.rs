@@ -46,12 +46,21 @@ pub struct Response {
     pub body: String,
 }
 
-/// Which rendition of a response is made: the one sent now, or the one kept for repeats
-/// (which may leave out what must never rest in the database, such as a new key's secret).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rendition {
-    Sent,
-    Kept,
+/// A result rendered: the response sent now, and the one kept for repeats where that must
+/// differ (it may leave out what must never rest in the database, such as a new key's secret).
+/// Most writes keep what they send, and are rendered once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub sent: Response,
+    pub kept: Option<Response>,
+}
+
+impl Rendered {
+    /// The response to send, and the record to keep for repeats.
+    fn split(self, fingerprint: &str) -> (Response, Recorded) {
+        let kept = self.kept.unwrap_or_else(|| self.sent.clone());
+        (self.sent, recorded(kept, fingerprint))
+    }
 }
 
 #[derive(Debug)]
@@ -141,7 +150,7 @@ pub async fn run<P, T>(
     keyed: Option<Keyed<'_>>,
     prepared: AppResult<P>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
-    render: impl Fn(&AppResult<T>, Rendition) -> Response,
+    render: impl Fn(&AppResult<T>) -> Rendered,
 ) -> Outcome<T> {
     let Some(keyed) = keyed else {
         return Outcome::Unkeyed(in_transaction(db, prepared, exec).await);
@@ -175,7 +184,7 @@ pub async fn run_at_once<P, T>(
     value: impl FnOnce(&P) -> Option<T>,
     store: impl AsyncFnOnce(&Db, &T, Option<KeyedRecord<'_>>) -> AppResult<bool>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
-    render: impl Fn(&AppResult<T>, Rendition) -> Response,
+    render: impl Fn(&AppResult<T>) -> Rendered,
 ) -> Outcome<T> {
     let done = match &prepared {
         Ok(p) => value(p),
@@ -191,8 +200,7 @@ pub async fn run_at_once<P, T>(
             return run(db, tenant, None, prepared, exec, render).await;
         };
         let result = Ok(done);
-        let sent = render(&result, Rendition::Sent);
-        let kept = recorded(render(&result, Rendition::Kept), &keyed.fingerprint);
+        let (sent, kept) = render(&result).split(&keyed.fingerprint);
         let scope = Scope {
             tenant,
             route: keyed.route,
@@ -247,7 +255,7 @@ async fn keyed_run<P, T>(
     fingerprint: &str,
     prepared: AppResult<P>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
-    render: &impl Fn(&AppResult<T>, Rendition) -> Response,
+    render: &impl Fn(&AppResult<T>) -> Rendered,
 ) -> AppResult<Outcome<T>> {
     let (mut tx, existing) = claim(db, scope).await?;
     if let Some(first) = existing {
@@ -273,8 +281,7 @@ async fn keyed_run<P, T>(
         }
         result => result,
     };
-    let sent = render(&result, Rendition::Sent);
-    let kept = recorded(render(&result, Rendition::Kept), fingerprint);
+    let (sent, kept) = render(&result).split(fingerprint);
     if result.is_err() {
         // A refusal is recorded too, but without whatever the operation wrote before it
         // refused (a document number drawn for an issue that then failed): that rolls back,

@@ -11,7 +11,7 @@ use axum::{
 };
 use invoicer_api_types::ErrorCode;
 use invoicer_app::{
-    idempotency::{self, Keyed, Outcome, Rendition},
+    idempotency::{self, Keyed, Outcome, Rendered},
     AppResult,
 };
 use invoicer_domain::tenant::Tenant;
@@ -94,8 +94,9 @@ fn parse_key(bytes: &[u8]) -> Result<String, ApiError> {
 
 /// Runs one write (see `invoicer_app::idempotency::run`) and answers it. `canonical_body` makes
 /// the request body in a form where equal requests are equal bytes, called only when the request
-/// carries a key; `view` writes a success as JSON
-/// (the `Kept` rendition is what repeats will get).
+/// carries a key; `view` writes a success as JSON, which repeats get too unless `kept` writes
+/// another one for them (a response that must never rest in the database, such as a new key's
+/// secret).
 #[expect(
     clippy::too_many_arguments,
     reason = "one call per POST route, each naming every part"
@@ -108,7 +109,8 @@ pub async fn write<P, T, V: serde::Serialize>(
     status: StatusCode,
     prepared: AppResult<P>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
-    view: impl Fn(&T, Rendition) -> V,
+    view: impl Fn(&T) -> V,
+    kept: Option<&(dyn Fn(&T) -> V + Sync)>,
 ) -> Result<Response, ApiError> {
     let nothing_at_once = async |_: &Db, _: &T, _: Option<KeyedRecord<'_>>| Ok(false);
     write_at_once(
@@ -122,16 +124,17 @@ pub async fn write<P, T, V: serde::Serialize>(
         nothing_at_once,
         exec,
         view,
+        kept,
     )
     .await
 }
 
-/// [`write`] for a write that may be done at once (`idempotency::run_at_once`): `value` makes
-/// its result from the request alone, or says it cannot, and `store` writes that result in one
-/// step.
+/// [`write`] for a write that may be done at once (`idempotency::run_at_once`): `value`
+/// makes its result from the request alone, or says it cannot, and `store` writes that result in
+/// one step.
 #[expect(
     clippy::too_many_arguments,
-    reason = "write's arguments and the two halves of the shortcut"
+    reason = "write's arguments, the two halves of the shortcut and the kept view"
 )]
 pub async fn write_at_once<P, T, V: serde::Serialize>(
     state: &AppState,
@@ -143,7 +146,8 @@ pub async fn write_at_once<P, T, V: serde::Serialize>(
     value: impl FnOnce(&P) -> Option<T>,
     store: impl AsyncFnOnce(&Db, &T, Option<KeyedRecord<'_>>) -> AppResult<bool>,
     exec: impl AsyncFnOnce(&mut Tx, P) -> AppResult<T>,
-    view: impl Fn(&T, Rendition) -> V,
+    view: impl Fn(&T) -> V,
+    kept: Option<&(dyn Fn(&T) -> V + Sync)>,
 ) -> Result<Response, ApiError> {
     let keyed = idem.key.as_deref().map(|key| Keyed {
         key,
@@ -154,11 +158,15 @@ pub async fn write_at_once<P, T, V: serde::Serialize>(
             &canonical_body(),
         ),
     });
-    let render = |result: &AppResult<T>, rendition: Rendition| match result {
-        Ok(done) => idempotency::Response {
-            status: status.as_u16(),
-            content_type: "application/json".into(),
-            body: serde_json::to_string(&view(done, rendition)).unwrap_or_default(),
+    let json = |body: V| idempotency::Response {
+        status: status.as_u16(),
+        content_type: "application/json".into(),
+        body: serde_json::to_string(&body).unwrap_or_default(),
+    };
+    let render = |result: &AppResult<T>| match result {
+        Ok(done) => Rendered {
+            sent: json(view(done)),
+            kept: kept.map(|kept| json(kept(done))),
         },
         Err(e) => {
             // Only refusals are rendered for keeping; a failure of ours is never recorded.
@@ -167,10 +175,13 @@ pub async fn write_at_once<P, T, V: serde::Serialize>(
                     Pending::new(ErrorCode::InternalError, ErrorCode::InternalError.title())
                 })
                 .problem(&state.public_url, idem.request_id.clone());
-            idempotency::Response {
-                status: problem.status,
-                content_type: PROBLEM_JSON.into(),
-                body: serde_json::to_string(&problem).unwrap_or_default(),
+            Rendered {
+                sent: idempotency::Response {
+                    status: problem.status,
+                    content_type: PROBLEM_JSON.into(),
+                    body: serde_json::to_string(&problem).unwrap_or_default(),
+                },
+                kept: None,
             }
         }
     };
@@ -180,7 +191,7 @@ pub async fn write_at_once<P, T, V: serde::Serialize>(
     .await;
     match outcome {
         Outcome::Unkeyed(Ok(done)) => {
-            Ok((status, crate::extract::Json(view(&done, Rendition::Sent))).into_response())
+            Ok((status, crate::extract::Json(view(&done))).into_response())
         }
         Outcome::Unkeyed(Err(e)) | Outcome::Refused(e) => Err(ApiError(e)),
         Outcome::First(r) => Ok(answer(r, false)),

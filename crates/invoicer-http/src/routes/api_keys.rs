@@ -7,7 +7,7 @@ use invoicer_api_types::{
     api_key::{ApiKeyIn, ApiKeyOut},
     list::{ListOut, ListQuery},
 };
-use invoicer_app::{idempotency::Rendition, keys, pagination, quotas, AppError};
+use invoicer_app::{keys, pagination, quotas, AppError};
 
 use super::{list_out, uuid_path};
 use crate::{
@@ -40,10 +40,12 @@ pub async fn create_api_key(
         StatusCode::CREATED,
         input.parse().map_err(AppError::invalid),
         async |tx, new| quotas::add_key(tx, tenant, plan, new).await,
-        |(key, secret), rendition| ApiKeyOut {
-            secret: (rendition == Rendition::Sent).then(|| secret.expose().to_owned()),
+        |(key, secret)| ApiKeyOut {
+            secret: Some(secret.expose().to_owned()),
             ..ApiKeyOut::from(key)
         },
+        // The secret is never kept, not even for replays.
+        Some(&|(key, _)| ApiKeyOut::from(key)),
     )
     .await
 }
@@ -91,7 +93,8 @@ pub async fn revoke_api_key(
         StatusCode::OK,
         uuid_path(&id).map_err(|e| e.0),
         async |tx, id| keys::revoke_in(tx, tenant, id).await,
-        |k, _| ApiKeyOut::from(k),
+        |k| ApiKeyOut::from(k),
+        None,
     )
     .await
 }

@@ -35,7 +35,8 @@ pub async fn create_business(
         StatusCode::CREATED,
         parties::parse_business(&input),
         async |tx, new| parties::add_business(tx, tenant, new).await,
-        |b, _| BusinessOut::from(b),
+        |b| BusinessOut::from(b),
+        None,
     )
     .await
 }
@@ -97,7 +98,8 @@ pub async fn archive_business(
         StatusCode::OK,
         uuid_path(&id).map_err(|e| e.0),
         async |tx, id| parties::archive_business_in(tx, tenant, id).await,
-        |x, _| BusinessOut::from(x),
+        |x| BusinessOut::from(x),
+        None,
     )
     .await
 }

@@ -37,7 +37,8 @@ pub async fn create_credit_note(
         StatusCode::CREATED,
         credit_notes::parse(&input),
         async |tx, new| credit_notes::add(tx, tenant, new).await,
-        |n, _| InvoiceOut::from(n),
+        |n| InvoiceOut::from(n),
+        None,
     )
     .await
 }

@@ -35,7 +35,8 @@ pub async fn create_customer(
         StatusCode::CREATED,
         parties::parse_customer(&input),
         async |tx, identity| parties::add_customer(tx, tenant, identity).await,
-        |c, _| CustomerOut::from(c),
+        |c| CustomerOut::from(c),
+        None,
     )
     .await
 }
@@ -97,7 +98,8 @@ pub async fn archive_customer(
         StatusCode::OK,
         uuid_path(&id).map_err(|e| e.0),
         async |tx, id| parties::archive_customer_in(tx, tenant, id).await,
-        |x, _| CustomerOut::from(x),
+        |x| CustomerOut::from(x),
+        None,
     )
     .await
 }

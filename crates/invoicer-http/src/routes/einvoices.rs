@@ -60,7 +60,8 @@ pub async fn validate_einvoice(
         StatusCode::OK,
         verdict,
         async |_tx, out| Ok(out),
-        |out, _| out.clone(),
+        |out| out.clone(),
+        None,
     )
     .await
 }
@@ -100,7 +101,8 @@ pub async fn import_einvoice(
         StatusCode::CREATED,
         imports::prepare(&body, q.business_id.as_deref()),
         async |tx, prepared| imports::add(tx, tenant, prepared).await,
-        |d, _| InvoiceOut::from(d),
+        |d| InvoiceOut::from(d),
+        None,
     )
     .await
 }

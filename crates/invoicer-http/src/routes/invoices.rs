@@ -41,7 +41,8 @@ pub async fn create_invoice(
         |new| quotas::invoice_at_once(plan, new),
         async |db, draft, keyed| invoices::store_at_once(db, tenant, draft, keyed).await,
         async |tx, new| quotas::add_invoice(tx, tenant, plan, new).await,
-        |i, _| InvoiceOut::from(i),
+        |i| InvoiceOut::from(i),
+        None,
     )
     .await;
     creation.settle(created)
@@ -104,7 +105,8 @@ pub(super) async fn act(
         StatusCode::OK,
         Ok(()),
         async |tx, ()| invoices::transition_in(tx, tenant, kind, &id, action).await,
-        |i, _| InvoiceOut::from(i),
+        |i| InvoiceOut::from(i),
+        None,
     )
     .await
 }
