@@ -211,3 +211,20 @@ async fn concurrent_turns_in_one_call_each_get_their_own_outcome() {
         "every kept turn and the holder's row"
     );
 }
+
+/// A turn in one call queued once the database has closed is refused, not left waiting: the
+/// gate's task finds no writer connection to take.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_turn_in_one_call_after_close_is_refused() {
+    let (db, _dir) = sqlite().await;
+    create_t(&db, "x INTEGER NOT NULL").await;
+    db.close().await;
+    let sql = invoicer_store::in_savepoint("INSERT INTO t (x) VALUES (1); SELECT changes() AS n");
+    let refused = tokio::time::timeout(
+        Duration::from_secs(30),
+        db.write_once(sqlx::query(sql.leak())),
+    )
+    .await
+    .expect("the turn is answered");
+    assert!(refused.is_err(), "a closed database stores nothing");
+}

@@ -67,6 +67,17 @@ pub async fn get(
     .transpose()
 }
 
+/// The columns a record is inserted with, in the order `put` binds them.
+pub(crate) const COLUMNS: &str = "account_id, environment, route, idempotency_key, fingerprint, \
+     status, content_type, body, created_at, expires_at";
+
+/// What an insert does when the key already has a record: replaces it (a caller that must
+/// keep an unexpired one adds a condition).
+pub(crate) const REPLACE: &str = "ON CONFLICT (account_id, environment, route, idempotency_key) \
+     DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status, \
+     content_type = excluded.content_type, body = excluded.body, \
+     created_at = excluded.created_at, expires_at = excluded.expires_at";
+
 /// Records a key's first response, replacing an expired record of the same key.
 pub async fn put(
     conn: &mut Conn,
@@ -75,25 +86,26 @@ pub async fn put(
     now: time::OffsetDateTime,
     expires_at: time::OffsetDateTime,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO idempotency_keys (account_id, environment, route, idempotency_key, fingerprint, \
-         status, content_type, body, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         ON CONFLICT (account_id, environment, route, idempotency_key) DO UPDATE SET \
-         fingerprint = excluded.fingerprint, status = excluded.status, content_type = excluded.content_type, \
-         body = excluded.body, created_at = excluded.created_at, expires_at = excluded.expires_at",
-    )
-    .bind(scope.tenant.account_id.to_string())
-    .bind(scope.tenant.environment.as_str())
-    .bind(scope.route.to_owned())
-    .bind(scope.key.to_owned())
-    .bind(record.fingerprint.clone())
-    .bind(i64::from(record.status))
-    .bind(record.content_type.clone())
-    .bind(record.body.clone())
-    .bind(codec::ts(now))
-    .bind(codec::ts(expires_at))
-    .execute(conn)
-    .await?;
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "INSERT INTO idempotency_keys ({COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) {REPLACE}"
+        )
+    });
+    sqlx::query(sql)
+        .bind(scope.tenant.account_id.to_string())
+        .bind(scope.tenant.environment.as_str())
+        .bind(scope.route.to_owned())
+        .bind(scope.key.to_owned())
+        .bind(record.fingerprint.clone())
+        .bind(i64::from(record.status))
+        .bind(record.content_type.clone())
+        .bind(record.body.clone())
+        .bind(codec::ts(now))
+        .bind(codec::ts(expires_at))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -131,17 +131,27 @@ fn bind_mutable<'q>(q: AnyQuery<'q>, i: &Invoice) -> Result<AnyQuery<'q>, StoreE
 }
 
 pub async fn insert(conn: &mut Conn, tenant: Tenant, i: &Invoice) -> Result<(), StoreError> {
-    let placeholders: Vec<String> = (1..=MUTABLE.len() + 9).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "INSERT INTO invoices ({}, id, account_id, environment, kind, credited_invoice_id, created_at, \
-         direction, stated_totals, counterparty_key) VALUES ({})",
-        MUTABLE.join(", "),
-        placeholders.join(", ")
-    );
-    bind_fixed(bind_mutable(sqlx::query(&sql), i)?, tenant, i)?
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let (into, values) = insert_parts();
+        format!("{into} VALUES ({values})")
+    });
+    bind_fixed(bind_mutable(sqlx::query(sql), i)?, tenant, i)?
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// `INSERT INTO invoices (…)` naming every column an insert sets, and the placeholders for
+/// them, in the order `bind_mutable` and then `bind_fixed` bind them.
+fn insert_parts() -> (String, String) {
+    let into = format!(
+        "INSERT INTO invoices ({}, id, account_id, environment, kind, credited_invoice_id, \
+         created_at, direction, stated_totals, counterparty_key)",
+        MUTABLE.join(", ")
+    );
+    let values: Vec<String> = (1..=MUTABLE.len() + 9).map(|n| format!("${n}")).collect();
+    (into, values.join(", "))
 }
 
 /// Binds the columns an insert sets once, in the order `insert` names them after MUTABLE.
@@ -233,7 +243,6 @@ fn at_once_sql(postgres: bool, keyed: bool) -> &'static str {
 
 fn make_at_once_sql(postgres: bool, keyed: bool) -> String {
     let n = MUTABLE.len();
-    let values: Vec<String> = (1..=n + 9).map(|k| format!("${k}")).collect();
     // `business_id` and `customer_id` lead MUTABLE; the account and environment follow the id.
     let (business, customer, account, environment) = ("$1", "$2", n + 2, n + 3);
     let parties = format!(
@@ -246,15 +255,10 @@ fn make_at_once_sql(postgres: bool, keyed: bool) -> String {
     // Inserted, or in place of an expired record: an unexpired one stays, and nothing is written.
     let claim = |source: &str, condition: &str| {
         format!(
-            "INSERT INTO idempotency_keys (account_id, environment, route, idempotency_key, \
-             fingerprint, status, content_type, body, created_at, expires_at) \
+            "INSERT INTO idempotency_keys ({}) \
              SELECT ${account}, ${environment}, ${k}, ${}, ${}, ${}, ${}, ${}, ${}, ${} {source} \
-             WHERE {condition} \
-             ON CONFLICT (account_id, environment, route, idempotency_key) DO UPDATE SET \
-             fingerprint = excluded.fingerprint, status = excluded.status, \
-             content_type = excluded.content_type, body = excluded.body, \
-             created_at = excluded.created_at, expires_at = excluded.expires_at \
-             WHERE idempotency_keys.expires_at <= excluded.created_at",
+             WHERE {condition} {} WHERE idempotency_keys.expires_at <= excluded.created_at",
+            super::idempotency::COLUMNS,
             k + 1,
             k + 2,
             k + 3,
@@ -262,16 +266,12 @@ fn make_at_once_sql(postgres: bool, keyed: bool) -> String {
             k + 5,
             k + 6,
             k + 7,
+            super::idempotency::REPLACE,
         )
     };
+    let (into, values) = insert_parts();
     let insert = |source: &str, condition: &str| {
-        format!(
-            "INSERT INTO invoices ({}, id, account_id, environment, kind, credited_invoice_id, \
-             created_at, direction, stated_totals, counterparty_key) SELECT {} {source} \
-             WHERE {condition}",
-            MUTABLE.join(", "),
-            values.join(", ")
-        )
+        format!("{into} SELECT {values} {source} WHERE {condition}")
     };
     match (postgres, keyed) {
         (true, true) => format!(
