@@ -33,8 +33,11 @@ use time::OffsetDateTime;
 use crate::{codec, Conn, Db, StoreError};
 
 /// The PostgreSQL advisory lock of the sequencer, so that of several instances on one database
-/// one advances at a time. The bytes spell "ledger"; any fixed value unused elsewhere would do.
-const SEQUENCER_LOCK: i64 = 0x6c65_6467_6572;
+/// one advances at a time. It is taken with the schema's hash as second key: advisory locks are
+/// database-wide, and logs in other schemas of the same database must not wait on this one. The
+/// bytes spell "ledg"; the two-key form shares no lock with the one-key form the idempotency
+/// keys use.
+const SEQUENCER_LOCK: i32 = 0x6c65_6467;
 
 /// Hash rows inserted per statement: few round trips, well under either dialect's bind limit.
 const INSERT_CHUNK: usize = 500;
@@ -167,10 +170,12 @@ pub async fn advance(
     let mut tx = db.begin().await?;
     if crate::is_postgres(&tx) {
         // Released by the commit or rollback. SQLite needs none: it has one writer.
-        let row = sqlx::query("SELECT pg_try_advisory_xact_lock($1) AS taken")
-            .bind(SEQUENCER_LOCK)
-            .fetch_one(&mut *tx)
-            .await?;
+        let row = sqlx::query(
+            "SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS taken",
+        )
+        .bind(SEQUENCER_LOCK)
+        .fetch_one(&mut *tx)
+        .await?;
         let taken: bool = row
             .try_get("taken")
             .map_err(|e| StoreError::Corrupt(format!("column taken: {e}")))?;
